@@ -1,0 +1,33 @@
+// Running external tools (ip, ethtool, bpftool) with Boost.Process.
+#pragma once
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace xdplab {
+
+struct CommandResult {
+	int exit_code = -1;
+	std::string output; // stdout and stderr, interleaved as the tool wrote them
+};
+
+class CommandError : public std::runtime_error {
+public:
+	CommandError(const std::string &cmdline, const CommandResult &r);
+	CommandResult result;
+};
+
+// Quotes argv as a shell would need it, for logs and --explain.
+std::string shell_join(const std::vector<std::string> &argv);
+
+// Runs argv[0] (searched in PATH unless it contains '/'); never throws for a
+// non-zero exit, only when the program cannot be started.
+CommandResult run_command(const std::vector<std::string> &argv);
+
+// Same, but a non-zero exit is a CommandError carrying the tool's message.
+CommandResult run_checked(const std::vector<std::string> &argv);
+
+// Where a tool lives, or "" if it is not installed.
+std::string find_tool(const std::string &name);
+
+} // namespace xdplab

@@ -1,0 +1,232 @@
+#include "expectations.h"
+
+#include <fstream>
+#include <sstream>
+
+namespace xdplab {
+
+namespace {
+
+std::string line_col(const std::string &text, size_t byte)
+{
+	size_t line = 1, col = 1;
+	for (size_t i = 0; i < byte && i < text.size(); ++i) {
+		if (text[i] == '\n') {
+			++line;
+			col = 1;
+		} else {
+			++col;
+		}
+	}
+	return std::to_string(line) + ":" + std::to_string(col);
+}
+
+struct Reader {
+	const std::string &path;
+
+	[[noreturn]] void fail(const std::string &where, const std::string &what) const
+	{
+		throw ExpectationError(path + ": at " + (where.empty() ? "/" : where) + ": " + what);
+	}
+
+	const json &need(const json &obj, const std::string &key, const std::string &where,
+			 json::value_t type) const
+	{
+		if (!obj.is_object() || !obj.contains(key))
+			fail(where, "missing \"" + key + "\"");
+		const json &v = obj.at(key);
+		if (v.type() != type && !(type == json::value_t::number_integer && v.is_number_integer()))
+			fail(where + "/" + key, std::string("expected ") + json(type).type_name() + ", found " +
+							  v.type_name());
+		return v;
+	}
+
+	std::string string_of(const json &obj, const std::string &key, const std::string &where) const
+	{
+		return need(obj, key, where, json::value_t::string).get<std::string>();
+	}
+
+	KernelVersion version_of(const json &v, const std::string &where) const
+	{
+		if (!v.is_string())
+			fail(where, "kernel version must be a string like \"5.14\"");
+		auto kv = parse_kernel_version(v.get<std::string>());
+		if (!kv)
+			fail(where, "not a kernel version: \"" + v.get<std::string>() + "\"");
+		return *kv;
+	}
+
+	void check_keys(const json &obj, std::initializer_list<const char *> allowed, const std::string &where) const
+	{
+		for (auto it = obj.begin(); it != obj.end(); ++it) {
+			bool ok = false;
+			for (const char *a : allowed)
+				ok = ok || it.key() == a;
+			if (!ok)
+				fail(where + "/" + it.key(), "unknown key");
+		}
+	}
+
+	void check_matchers(const json &v, const std::string &where) const
+	{
+		if (v.is_object()) {
+			for (auto it = v.begin(); it != v.end(); ++it) {
+				if (it.key().rfind("$", 0) == 0 && it.key() != "$any" && it.key() != "$one_of")
+					fail(where + "/" + it.key(), "unknown matcher");
+				if (it.key() == "$one_of" && !it.value().is_array())
+					fail(where + "/$one_of", "needs an array");
+				check_matchers(it.value(), where + "/" + it.key());
+			}
+		} else if (v.is_string() && v.get<std::string>().rfind("$", 0) == 0 && v != "$packets") {
+			fail(where, "unknown placeholder " + v.get<std::string>());
+		}
+	}
+};
+
+} // namespace
+
+const RangeExpectation *SubtestExpectation::for_kernel(const KernelVersion &v) const
+{
+	for (const auto &r : ranges)
+		if (r.kernels.contains(v))
+			return &r;
+	return nullptr;
+}
+
+ExpectationFile parse_expectations(const std::string &text, const std::string &path)
+{
+	json doc;
+	try {
+		doc = json::parse(text);
+	} catch (const json::parse_error &e) {
+		std::string what = e.what();
+		// nlohmann's message starts with "[json.exception.parse_error.101] parse error at line L, column C: "
+		auto pos = what.find(": ");
+		throw ExpectationError(path + ":" + line_col(text, e.byte ? e.byte - 1 : 0) +
+				       ": JSON syntax error: " + (pos == std::string::npos ? what : what.substr(pos + 2)));
+	}
+	Reader rd{path};
+	if (!doc.is_object())
+		rd.fail("", "top level must be an object");
+	rd.check_keys(doc, {"id", "title", "seed", "claim", "requires", "subtests"}, "");
+
+	ExpectationFile f;
+	f.path = path;
+	f.id = rd.string_of(doc, "id", "");
+	f.title = rd.string_of(doc, "title", "");
+	f.seed = rd.string_of(doc, "seed", "");
+	f.claim = rd.string_of(doc, "claim", "");
+
+	if (doc.contains("requires")) {
+		const json &reqs = rd.need(doc, "requires", "", json::value_t::array);
+		for (size_t i = 0; i < reqs.size(); ++i) {
+			std::string where = "/requires/" + std::to_string(i);
+			rd.check_keys(reqs[i], {"capability", "since", "basis"}, where);
+			Requirement r;
+			r.capability = rd.string_of(reqs[i], "capability", where);
+			if (reqs[i].contains("since"))
+				r.since = rd.version_of(reqs[i]["since"], where + "/since");
+			r.basis = rd.string_of(reqs[i], "basis", where);
+			f.requires_.push_back(r);
+		}
+	}
+
+	const json &subs = rd.need(doc, "subtests", "", json::value_t::object);
+	if (subs.empty())
+		rd.fail("/subtests", "no subtests");
+	for (auto it = subs.begin(); it != subs.end(); ++it) {
+		std::string where = "/subtests/" + it.key();
+		rd.check_keys(it.value(), {"seed_claim", "expect"}, where);
+		SubtestExpectation st;
+		if (it.value().contains("seed_claim")) {
+			const json &c = rd.need(it.value(), "seed_claim", where, json::value_t::object);
+			rd.check_keys(c, {"text", "observed_on", "observations"}, where + "/seed_claim");
+			SeedClaim claim;
+			claim.text = rd.string_of(c, "text", where + "/seed_claim");
+			claim.observed_on = rd.string_of(c, "observed_on", where + "/seed_claim");
+			claim.observations = rd.need(c, "observations", where + "/seed_claim", json::value_t::object);
+			rd.check_matchers(claim.observations, where + "/seed_claim/observations");
+			st.seed_claim = claim;
+		}
+		const json &ex = rd.need(it.value(), "expect", where, json::value_t::array);
+		for (size_t i = 0; i < ex.size(); ++i) {
+			std::string w = where + "/expect/" + std::to_string(i);
+			rd.check_keys(ex[i], {"kernels", "observations", "basis"}, w);
+			RangeExpectation r;
+			const json &k = rd.need(ex[i], "kernels", w, json::value_t::object);
+			rd.check_keys(k, {"from", "until"}, w + "/kernels");
+			if (k.contains("from"))
+				r.kernels.from = rd.version_of(k["from"], w + "/kernels/from");
+			if (k.contains("until"))
+				r.kernels.until = rd.version_of(k["until"], w + "/kernels/until");
+			r.observations = rd.need(ex[i], "observations", w, json::value_t::object);
+			rd.check_matchers(r.observations, w + "/observations");
+			r.basis = rd.string_of(ex[i], "basis", w);
+			if (r.basis.empty())
+				rd.fail(w + "/basis", "every expectation needs a basis");
+			st.ranges.push_back(r);
+		}
+		f.subtests[it.key()] = st;
+	}
+	return f;
+}
+
+ExpectationFile load_expectations(const std::string &path)
+{
+	std::ifstream in(path);
+	if (!in)
+		throw ExpectationError(path + ": cannot read expectation file");
+	std::stringstream ss;
+	ss << in.rdbuf();
+	return parse_expectations(ss.str(), path);
+}
+
+bool matches(const json &expected, const json &observed, const MatchContext &ctx)
+{
+	if (expected.is_string() && expected == "$packets")
+		return observed.is_number_integer() && observed.get<long>() == ctx.packets;
+	if (expected.is_object()) {
+		if (expected.size() == 1 && expected.contains("$any"))
+			return !observed.is_null();
+		if (expected.size() == 1 && expected.contains("$one_of")) {
+			for (const auto &alt : expected["$one_of"])
+				if (matches(alt, observed, ctx))
+					return true;
+			return false;
+		}
+		if (!observed.is_object() || observed.size() != expected.size())
+			return false;
+		for (auto it = expected.begin(); it != expected.end(); ++it)
+			if (!observed.contains(it.key()) || !matches(it.value(), observed[it.key()], ctx))
+				return false;
+		return true;
+	}
+	if (expected.is_array()) {
+		if (!observed.is_array() || observed.size() != expected.size())
+			return false;
+		for (size_t i = 0; i < expected.size(); ++i)
+			if (!matches(expected[i], observed[i], ctx))
+				return false;
+		return true;
+	}
+	if (expected.is_number() && observed.is_number())
+		return expected.get<double>() == observed.get<double>();
+	return expected == observed;
+}
+
+std::vector<std::string> mismatches(const json &expected, const json &observed, const MatchContext &ctx)
+{
+	std::vector<std::string> out;
+	for (auto it = expected.begin(); it != expected.end(); ++it) {
+		if (!observed.contains(it.key())) {
+			out.push_back(it.key() + ": expected " + it.value().dump() + ", not observed");
+			continue;
+		}
+		if (!matches(it.value(), observed[it.key()], ctx))
+			out.push_back(it.key() + ": expected " + it.value().dump() + ", observed " +
+				      observed[it.key()].dump());
+	}
+	return out;
+}
+
+} // namespace xdplab

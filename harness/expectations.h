@@ -1,0 +1,73 @@
+// Expectation files (experiments/<id>.json): what each subtest should observe
+// on each kernel range, why (basis), and what the seed document claimed.
+#pragma once
+#include "kernel_version.h"
+
+#include <nlohmann/json.hpp>
+
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace xdplab {
+
+using json = nlohmann::json;
+
+// A malformed file: the message names the file and the position (line:column
+// for syntax, a JSON pointer for structure).
+class ExpectationError : public std::runtime_error {
+public:
+	using std::runtime_error::runtime_error;
+};
+
+struct Requirement {
+	std::string capability; // probed at run time (see probe.h)
+	std::optional<KernelVersion> since; // kernels from here on must have it
+	std::string basis;
+};
+
+struct RangeExpectation {
+	VersionRange kernels;
+	json observations; // observation name -> value or matcher
+	std::string basis;
+};
+
+struct SeedClaim {
+	std::string text;
+	std::string observed_on;
+	json observations; // what the seed's finding amounts to, in observation terms
+};
+
+struct SubtestExpectation {
+	std::optional<SeedClaim> seed_claim;
+	std::vector<RangeExpectation> ranges; // first match wins
+	const RangeExpectation *for_kernel(const KernelVersion &v) const;
+};
+
+struct ExpectationFile {
+	std::string path;
+	std::string id, title, seed, claim;
+	std::vector<Requirement> requires_;
+	std::map<std::string, SubtestExpectation> subtests;
+};
+
+ExpectationFile parse_expectations(const std::string &text, const std::string &path);
+ExpectationFile load_expectations(const std::string &path);
+
+// Matching an observed value against an expected one. Expected values are JSON
+// literals compared exactly, objects compared key by key (same keys), or one
+// of the matchers:
+//   {"$any": "why any value is acceptable"}
+//   {"$one_of": [v1, v2, ...]}
+//   "$packets"  -- the number of frames the subtest sent
+struct MatchContext {
+	int packets = 0;
+};
+bool matches(const json &expected, const json &observed, const MatchContext &ctx);
+
+// Mismatches of every expected observation, as "name: expected X, observed Y".
+std::vector<std::string> mismatches(const json &expected, const json &observed, const MatchContext &ctx);
+
+} // namespace xdplab

@@ -1,0 +1,64 @@
+#include "observe.h"
+
+#include <algorithm>
+#include <cstring>
+#include <set>
+
+namespace xdplab {
+
+json uniform(const std::vector<json> &per_frame)
+{
+	if (per_frame.empty())
+		return nullptr;
+	std::vector<json> distinct;
+	for (const auto &v : per_frame)
+		if (std::find(distinct.begin(), distinct.end(), v) == distinct.end())
+			distinct.push_back(v);
+	if (distinct.size() == 1)
+		return distinct.front();
+	return {{"varies", distinct}};
+}
+
+json devmap_progs_ran(const StagedRun &run, const std::map<std::string, std::string> &role_names)
+{
+	std::set<std::string> ran;
+	for (const auto &e : run.stage(XDPLAB_STAGE_EGRESS)) {
+		std::string role = run.role_of_ifindex(static_cast<int>(e.egress_ifindex));
+		auto it = role_names.find(role);
+		ran.insert(it != role_names.end() ? it->second : "ifindex " + std::to_string(e.egress_ifindex));
+	}
+	return json(std::vector<std::string>(ran.begin(), ran.end()));
+}
+
+json delivered_as(const StagedRun &run, const std::map<std::string, std::string> &role_names)
+{
+	json out = json::object();
+	auto counts = run.delivered();
+	for (const auto &[role, name] : role_names)
+		out[name] = counts.count(role) ? counts.at(role) : 0;
+	return out;
+}
+
+json drop_tracepoint(const StagedRun &run)
+{
+	for (const auto &t : run.tracepoints) {
+		auto f = trace_fields(t.body);
+		int err = f.count("err") ? std::stoi(f["err"]) : 0;
+		if (err != 0 || t.event == "xdp_exception")
+			return {{"event", t.event}, {"err", err}};
+	}
+	return nullptr;
+}
+
+void skip_if_generic_attach_refused(const StagedRun &run, const Lab &lab, const KernelVersion &works_since)
+{
+	if (!run.attach_failure)
+		return;
+	std::string why = std::string("generic-mode attach refused: ") + strerror(run.attach_failure->err);
+	if (lab.kernel.version < works_since)
+		throw SkipSubtest(why + " (a program using a devmap with programs needs generic-mode support from " +
+				  works_since.str() + ", see devmap-prog-generic-mode)");
+	throw std::runtime_error(why);
+}
+
+} // namespace xdplab

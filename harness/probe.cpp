@@ -1,0 +1,37 @@
+#include "probe.h"
+
+#include "command.h"
+#include "libbpf_log.h"
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <unistd.h>
+
+namespace xdplab {
+
+namespace {
+bool can_create_map(bpf_map_type type, __u32 key_size, __u32 value_size, __u32 max_entries)
+{
+	LibbpfLogCapture quiet;
+	int fd = bpf_map_create(type, "xdplab_probe", key_size, value_size, max_entries, nullptr);
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+} // namespace
+
+Capabilities probe_capabilities(const std::string &tracefs_root)
+{
+	Capabilities c;
+	c["btf"] = access("/sys/kernel/btf/vmlinux", R_OK) == 0;
+	c["ringbuf"] = can_create_map(BPF_MAP_TYPE_RINGBUF, 0, 0, 4096);
+	c["devmap_hash"] = can_create_map(BPF_MAP_TYPE_DEVMAP_HASH, 4, 4, 1);
+	c["devmap_prog"] = can_create_map(BPF_MAP_TYPE_DEVMAP, 4, 8, 1);
+	c["bpf_printk_event"] =
+		!tracefs_root.empty() && access((tracefs_root + "/events/bpf_trace/bpf_trace_printk").c_str(), F_OK) == 0;
+	c["bpftool"] = !find_tool("bpftool").empty();
+	return c;
+}
+
+} // namespace xdplab

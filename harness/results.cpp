@@ -1,0 +1,223 @@
+#include "results.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <iomanip>
+#include <sstream>
+#include <stdexcept>
+
+namespace xdplab {
+
+std::string to_string(Verdict v)
+{
+	switch (v) {
+	case Verdict::Confirmed: return "confirmed";
+	case Verdict::Deviates: return "deviates";
+	case Verdict::Skipped: return "skipped";
+	case Verdict::Error: return "error";
+	}
+	return "error";
+}
+
+Verdict verdict_from_string(const std::string &s)
+{
+	for (Verdict v : {Verdict::Confirmed, Verdict::Deviates, Verdict::Skipped, Verdict::Error})
+		if (to_string(v) == s)
+			return v;
+	throw std::runtime_error("unknown verdict \"" + s + "\"");
+}
+
+Summary RunResults::summary() const
+{
+	Summary s;
+	for (const auto &e : experiments) {
+		switch (e.verdict) {
+		case Verdict::Confirmed: ++s.confirmed; break;
+		case Verdict::Deviates: ++s.deviates; break;
+		case Verdict::Skipped: ++s.skipped; break;
+		case Verdict::Error: ++s.error; break;
+		}
+	}
+	return s;
+}
+
+int RunResults::exit_code() const
+{
+	Summary s = summary();
+	return s.error ? 2 : s.deviates ? 1 : 0;
+}
+
+json to_json(const RunResults &r)
+{
+	json doc;
+	doc["schema"] = RunResults::kSchema;
+	doc["kernel"] = {{"release", r.kernel.release},
+			 {"version", {r.kernel.version.major, r.kernel.version.minor, r.kernel.version.patch}}};
+	doc["started"] = r.started;
+	doc["duration_ms"] = r.duration_ms;
+	doc["experiments"] = json::array();
+	for (const auto &e : r.experiments) {
+		doc["experiments"].push_back({{"id", e.id},
+					      {"subtest", e.subtest},
+					      {"verdict", to_string(e.verdict)},
+					      {"reason", e.reason},
+					      {"observations", e.observations},
+					      {"expected", e.expected},
+					      {"basis", e.basis},
+					      {"seed_claim_holds", e.seed_claim_holds ? json(*e.seed_claim_holds) : json()},
+					      {"evidence", e.evidence},
+					      {"duration_ms", e.duration_ms}});
+	}
+	Summary s = r.summary();
+	doc["summary"] = {{"confirmed", s.confirmed}, {"deviates", s.deviates}, {"skipped", s.skipped}, {"error", s.error}};
+	return doc;
+}
+
+RunResults results_from_json(const json &doc)
+{
+	if (!doc.is_object() || doc.value("schema", "") != RunResults::kSchema)
+		throw std::runtime_error(std::string("not an ") + RunResults::kSchema + " document");
+	RunResults r;
+	r.kernel.release = doc.at("kernel").at("release").get<std::string>();
+	const json &v = doc.at("kernel").at("version");
+	r.kernel.version = {v.at(0).get<int>(), v.at(1).get<int>(), v.at(2).get<int>()};
+	r.started = doc.value("started", "");
+	r.duration_ms = doc.value("duration_ms", 0L);
+	for (const auto &e : doc.at("experiments")) {
+		SubtestResult s;
+		s.id = e.at("id").get<std::string>();
+		s.subtest = e.at("subtest").get<std::string>();
+		s.verdict = verdict_from_string(e.at("verdict").get<std::string>());
+		s.reason = e.value("reason", "");
+		s.observations = e.value("observations", json::object());
+		s.expected = e.value("expected", json::object());
+		s.basis = e.value("basis", "");
+		if (e.contains("seed_claim_holds") && e["seed_claim_holds"].is_boolean())
+			s.seed_claim_holds = e["seed_claim_holds"].get<bool>();
+		s.evidence = e.value("evidence", json::object());
+		s.duration_ms = e.value("duration_ms", 0L);
+		r.experiments.push_back(std::move(s));
+	}
+	return r;
+}
+
+void write_file_atomic(const std::string &path, const std::string &content)
+{
+	std::string tmp = path + ".tmp." + std::to_string(getpid());
+	int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		throw std::runtime_error("cannot write " + tmp);
+	size_t off = 0;
+	while (off < content.size()) {
+		ssize_t n = write(fd, content.data() + off, content.size() - off);
+		if (n <= 0) {
+			close(fd);
+			unlink(tmp.c_str());
+			throw std::runtime_error("short write to " + tmp);
+		}
+		off += static_cast<size_t>(n);
+	}
+	fsync(fd);
+	close(fd);
+	if (rename(tmp.c_str(), path.c_str()) != 0) {
+		unlink(tmp.c_str());
+		throw std::runtime_error("cannot rename " + tmp + " to " + path);
+	}
+}
+
+namespace {
+std::string xml_escape(const std::string &s)
+{
+	std::string o;
+	for (char c : s) {
+		switch (c) {
+		case '&': o += "&amp;"; break;
+		case '<': o += "&lt;"; break;
+		case '>': o += "&gt;"; break;
+		case '"': o += "&quot;"; break;
+		default:
+			if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t')
+				o += ' ';
+			else
+				o += c;
+		}
+	}
+	return o;
+}
+} // namespace
+
+std::string to_junit(const RunResults &r)
+{
+	Summary s = r.summary();
+	std::ostringstream x;
+	x << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+	x << "<testsuites name=\"xdplab\" tests=\"" << r.experiments.size() << "\" failures=\"" << s.deviates
+	  << "\" errors=\"" << s.error << "\" skipped=\"" << s.skipped << "\">\n";
+	x << "  <testsuite name=\"xdplab " << xml_escape(r.kernel.release) << "\" tests=\"" << r.experiments.size()
+	  << "\" failures=\"" << s.deviates << "\" errors=\"" << s.error << "\" skipped=\"" << s.skipped
+	  << "\" time=\"" << r.duration_ms / 1000.0 << "\" timestamp=\"" << xml_escape(r.started) << "\">\n";
+	x << "    <properties><property name=\"kernel\" value=\"" << xml_escape(r.kernel.release)
+	  << "\"/></properties>\n";
+	for (const auto &e : r.experiments) {
+		x << "    <testcase classname=\"" << xml_escape(e.id) << "\" name=\"" << xml_escape(e.subtest)
+		  << "\" time=\"" << e.duration_ms / 1000.0 << "\">";
+		std::string detail = "observed: " + e.observations.dump() + "\nexpected: " + e.expected.dump() +
+				     "\nbasis: " + e.basis;
+		switch (e.verdict) {
+		case Verdict::Confirmed: break;
+		case Verdict::Deviates:
+			x << "\n      <failure message=\"" << xml_escape(e.reason) << "\">" << xml_escape(detail)
+			  << "</failure>\n    ";
+			break;
+		case Verdict::Error:
+			x << "\n      <error message=\"" << xml_escape(e.reason) << "\">" << xml_escape(detail)
+			  << "</error>\n    ";
+			break;
+		case Verdict::Skipped:
+			x << "\n      <skipped message=\"" << xml_escape(e.reason) << "\"/>\n    ";
+			break;
+		}
+		x << "</testcase>\n";
+	}
+	x << "  </testsuite>\n</testsuites>\n";
+	return x.str();
+}
+
+void print_table(std::ostream &out, const RunResults &r)
+{
+	size_t w = 10;
+	for (const auto &e : r.experiments)
+		w = std::max(w, e.id.size() + 1 + e.subtest.size());
+	out << "\nkernel " << r.kernel.release << " (" << r.kernel.version.str() << ")\n";
+	out << std::left << std::setw(static_cast<int>(w) + 2) << "EXPERIMENT/SUBTEST" << std::setw(11) << "VERDICT"
+	    << std::setw(7) << "SEED" << std::setw(8) << "MS"
+	    << "REASON\n";
+	for (const auto &e : r.experiments) {
+		std::string seed = !e.seed_claim_holds ? "-" : *e.seed_claim_holds ? "holds" : "no";
+		std::string reason = e.reason;
+		if (reason.size() > 110)
+			reason = reason.substr(0, 107) + "...";
+		out << std::left << std::setw(static_cast<int>(w) + 2) << (e.id + "/" + e.subtest) << std::setw(11)
+		    << to_string(e.verdict) << std::setw(7) << seed << std::setw(8) << e.duration_ms << reason << "\n";
+	}
+	Summary s = r.summary();
+	out << "\n" << s.confirmed << " confirmed, " << s.deviates << " deviates, " << s.skipped << " skipped, "
+	    << s.error << " error   (" << r.duration_ms << " ms)\n";
+}
+
+std::string iso8601_now()
+{
+	auto now = std::chrono::system_clock::now();
+	std::time_t t = std::chrono::system_clock::to_time_t(now);
+	std::tm tm{};
+	gmtime_r(&t, &tm);
+	char buf[32];
+	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return buf;
+}
+
+} // namespace xdplab

@@ -1,0 +1,58 @@
+// Results of a run: the xdplab-results/1 document, and its readers/writers.
+#pragma once
+#include "kernel_version.h"
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace xdplab {
+
+using json = nlohmann::json;
+
+enum class Verdict { Confirmed, Deviates, Skipped, Error };
+std::string to_string(Verdict v);
+Verdict verdict_from_string(const std::string &s);
+
+struct SubtestResult {
+	std::string id, subtest;
+	Verdict verdict = Verdict::Error;
+	std::string reason;
+	json observations = json::object();
+	json expected = json::object();
+	std::string basis;
+	std::optional<bool> seed_claim_holds;
+	json evidence = json::object();
+	long duration_ms = 0;
+};
+
+struct Summary {
+	int confirmed = 0, deviates = 0, skipped = 0, error = 0;
+};
+
+struct RunResults {
+	static constexpr const char *kSchema = "xdplab-results/1";
+	RunningKernel kernel;
+	std::string started; // ISO 8601, UTC
+	long duration_ms = 0;
+	std::vector<SubtestResult> experiments;
+	Summary summary() const;
+	// 0 nothing deviates or errs, 1 something deviates, 2 something errs.
+	int exit_code() const;
+};
+
+json to_json(const RunResults &r);
+RunResults results_from_json(const json &doc); // throws std::runtime_error on a foreign document
+
+// Write to PATH.tmp, fsync, rename: readers never see a partial file.
+void write_file_atomic(const std::string &path, const std::string &content);
+
+std::string to_junit(const RunResults &r);
+void print_table(std::ostream &out, const RunResults &r);
+
+std::string iso8601_now();
+
+} // namespace xdplab

@@ -1,0 +1,87 @@
+#include "traffic.h"
+
+#include "../netns/netns_scope.h"
+
+#include <arpa/inet.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
+#include <net/if.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+
+namespace xdplab {
+
+PacketSocket::PacketSocket(const std::string &ns, const std::string &link)
+{
+	// The socket belongs to the namespace it was created in, for its whole life.
+	NetnsScope scope(ns);
+	int ifindex = static_cast<int>(if_nametoindex(link.c_str()));
+	if (!ifindex)
+		throw std::runtime_error("no link " + link + " in " + ns);
+	fd_ = socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, htons(ETH_P_ALL));
+	if (fd_ < 0)
+		throw std::runtime_error(std::string("AF_PACKET socket: ") + strerror(errno));
+	sockaddr_ll sll{};
+	sll.sll_family = AF_PACKET;
+	sll.sll_protocol = htons(ETH_P_ALL);
+	sll.sll_ifindex = ifindex;
+	if (bind(fd_, reinterpret_cast<sockaddr *>(&sll), sizeof(sll)) != 0) {
+		int e = errno;
+		close(fd_);
+		throw std::runtime_error("bind AF_PACKET to " + link + ": " + strerror(e));
+	}
+}
+
+PacketSocket::~PacketSocket()
+{
+	if (fd_ >= 0)
+		close(fd_);
+}
+
+void FrameSender::send(const std::vector<uint8_t> &frame)
+{
+	for (int attempt = 0; attempt < 100; ++attempt) {
+		if (::send(sock_.fd(), frame.data(), frame.size(), 0) == static_cast<ssize_t>(frame.size()))
+			return;
+		if (errno != EAGAIN && errno != ENOBUFS && errno != EINTR)
+			throw std::runtime_error(std::string("send frame: ") + strerror(errno));
+		usleep(1000);
+	}
+	throw std::runtime_error("send frame: queue stayed full");
+}
+
+FrameReceiver::FrameReceiver(const std::string &ns, const std::string &link, uint32_t run_id, uint32_t case_id)
+	: sock_(ns, link), run_id_(run_id), case_id_(case_id)
+{
+}
+
+int FrameReceiver::poll_once()
+{
+	int added = 0;
+	uint8_t buf[2048];
+	for (;;) {
+		sockaddr_ll from{};
+		socklen_t fl = sizeof(from);
+		ssize_t n = recvfrom(sock_.fd(), buf, sizeof(buf), 0, reinterpret_cast<sockaddr *>(&from), &fl);
+		if (n < 0)
+			break;
+		if (from.sll_pkttype == PACKET_OUTGOING)
+			continue; // our own transmissions on this link are not receptions
+		auto tag = parse_tag(buf, static_cast<size_t>(n));
+		if (!tag || tag->run_id != run_id_ || tag->case_id != case_id_) {
+			++foreign_;
+			continue;
+		}
+		Mac dst;
+		std::memcpy(dst.data(), buf, 6);
+		frames_.push_back({tag->seq, tag->pkt_byte, dst});
+		++added;
+	}
+	return added;
+}
+
+} // namespace xdplab

@@ -1,0 +1,42 @@
+// An XDP program attached to a link inside a namespace, detached when the
+// object goes away (before the topology removes the link).
+#pragma once
+#include <memory>
+#include <string>
+
+namespace xdplab {
+
+enum class XdpMode { Native, Generic };
+std::string to_string(XdpMode m); // "native" / "generic"
+std::string ip_keyword(XdpMode m); // "xdpdrv" / "xdpgeneric"
+
+struct AttachFailure {
+	int err = 0;            // positive errno
+	std::string message;    // the kernel's extack text, if any
+};
+
+class XdpAttachment {
+public:
+	~XdpAttachment();
+	XdpAttachment(const XdpAttachment &) = delete;
+	XdpAttachment &operator=(const XdpAttachment &) = delete;
+
+	// Attaches, or fills `failure` and returns nullptr.
+	static std::unique_ptr<XdpAttachment> try_attach(const std::string &ns, const std::string &link, int prog_fd,
+							 XdpMode mode, AttachFailure &failure);
+	// Attaches, or throws with the errno and the kernel's message.
+	static std::unique_ptr<XdpAttachment> attach(const std::string &ns, const std::string &link, int prog_fd,
+						     XdpMode mode);
+	void detach() noexcept;
+	// Equivalent command, for --explain and evidence.
+	static std::string command(const std::string &ns, const std::string &link, unsigned prog_id, XdpMode mode);
+
+private:
+	XdpAttachment() = default;
+	std::string ns_, link_;
+	int ifindex_ = 0;
+	unsigned flags_ = 0;
+	bool attached_ = false;
+};
+
+} // namespace xdplab

@@ -1,0 +1,61 @@
+#include "netns_scope.h"
+
+#include <fcntl.h>
+#include <net/if.h>
+#include <sched.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+
+namespace xdplab {
+
+std::string netns_path(const std::string &name)
+{
+	return "/run/netns/" + name;
+}
+
+NetnsScope::NetnsScope(const std::string &name)
+{
+	if (name.empty())
+		return;
+	saved_fd_ = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (saved_fd_ < 0)
+		throw std::runtime_error(std::string("cannot open own netns: ") + strerror(errno));
+	int fd = open(netns_path(name).c_str(), O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		int e = errno;
+		close(saved_fd_);
+		throw std::runtime_error("cannot open netns " + name + ": " + strerror(e));
+	}
+	int rc = setns(fd, CLONE_NEWNET);
+	int e = errno;
+	close(fd);
+	if (rc != 0) {
+		close(saved_fd_);
+		throw std::runtime_error("setns(" + name + "): " + strerror(e));
+	}
+}
+
+NetnsScope::~NetnsScope()
+{
+	if (saved_fd_ < 0)
+		return;
+	// Returning to the original namespace cannot reasonably fail; if it did,
+	// every later step would act in the wrong namespace, so stop hard.
+	if (setns(saved_fd_, CLONE_NEWNET) != 0)
+		std::terminate();
+	close(saved_fd_);
+}
+
+int ifindex_in(const std::string &ns, const std::string &link)
+{
+	NetnsScope scope(ns);
+	unsigned idx = if_nametoindex(link.c_str());
+	if (idx == 0)
+		throw std::runtime_error("no link " + link + " in netns " + ns);
+	return static_cast<int>(idx);
+}
+
+} // namespace xdplab
