@@ -77,7 +77,8 @@ public:
 		std::string ns = topo.add_namespace("dut");
 		auto links = topo.add_veth(ns, "o0", "02:58:4c:00:01:00", ns, "r0", "02:58:4c:00:02:00");
 		int ifindex = topo.ifindex(ns, links.first);
-		const std::vector<std::string> bpftool{"ip", "netns", "exec", ns, "bpftool"};
+		const std::string tool = lab.dry_run ? "bpftool" : bpftool_path();
+		const std::vector<std::string> bpftool{"ip", "netns", "exec", ns, tool};
 
 		if (lab.dry_run) {
 			for (const auto &c : topo.commands())
@@ -105,11 +106,8 @@ public:
 		int err = progs.set_devmap_entry(ns, false, 3, ifindex, true);
 		if (err)
 			throw std::runtime_error(std::string("libbpf devmap update with a program fd failed: ") + strerror(-err));
-		CommandResult lookup = run_checked(
-			cat(cat({"ip", "netns", "exec", ns, "bpftool", "-j", "map", "lookup", "id", std::to_string(map_id),
-				 "key"},
-				le_bytes(3)),
-			    {}));
+		CommandResult lookup =
+			run_checked(cat(cat(bpftool, {"-j", "map", "lookup", "id", std::to_string(map_id), "key"}), le_bytes(3)));
 		json looked = json::parse(lookup.output);
 		uint32_t looked_prog = word_at(looked.at("value"), 4);
 
@@ -125,7 +123,7 @@ public:
 			      {"update_with_prog_output", with_prog.output},
 			      {"update_without_prog_output", without_prog.output},
 			      {"lookup_after_libbpf_update", looked},
-			      {"bpftool_version", run_command({"bpftool", "version"}).output}};
+			      {"bpftool_version", run_command({tool, "version"}).output}};
 		return m;
 	}
 };

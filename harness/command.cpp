@@ -3,6 +3,7 @@
 #include <boost/process.hpp>
 
 #include <cstdlib>
+#include <unistd.h>
 #include <istream>
 
 namespace bp = boost::process;
@@ -46,6 +47,13 @@ std::string find_tool(const std::string &name)
 		dirs.emplace_back(d);
 	auto p = bp::search_path(name, dirs);
 	return p.empty() ? std::string() : p.string();
+}
+
+std::string bpftool_path()
+{
+	if (const char *env = std::getenv("XDPLAB_BPFTOOL"); env && *env)
+		return access(env, X_OK) == 0 ? std::string(env) : std::string();
+	return find_tool("bpftool");
 }
 
 CommandResult run_command(const std::vector<std::string> &argv)

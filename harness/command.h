@@ -30,4 +30,8 @@ CommandResult run_checked(const std::vector<std::string> &argv);
 // Where a tool lives, or "" if it is not installed.
 std::string find_tool(const std::string &name);
 
+// bpftool is a run-time dependency of some experiments: $XDPLAB_BPFTOOL if
+// set (a user's own build), else the one in PATH/sbin; "" when there is none.
+std::string bpftool_path();
+
 } // namespace xdplab

@@ -30,7 +30,7 @@ Capabilities probe_capabilities(const std::string &tracefs_root)
 	c["devmap_prog"] = can_create_map(BPF_MAP_TYPE_DEVMAP, 4, 8, 1);
 	c["bpf_printk_event"] =
 		!tracefs_root.empty() && access((tracefs_root + "/events/bpf_trace/bpf_trace_printk").c_str(), F_OK) == 0;
-	c["bpftool"] = !find_tool("bpftool").empty();
+	c["bpftool"] = !bpftool_path().empty();
 	return c;
 }
 

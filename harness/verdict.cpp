@@ -47,7 +47,7 @@ std::optional<Evaluation> gate(const std::vector<Requirement> &reqs, const Capab
 				    " have it";
 		} else {
 			ev.verdict = Verdict::Skipped;
-			ev.reason = "capability " + req.capability + " is not available on this kernel" +
+			ev.reason = "capability " + req.capability + " is not available on this host" +
 				    (req.since ? " (needs " + req.since->str() + "+)" : std::string());
 		}
 		return ev;

@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# xdplab entry point: installs what is missing (Debian), builds incrementally,
+# mounts tracefs if absent (and unmounts it again afterwards), then runs.
+#
+#   sudo ./run.sh [experiment ...] [options]   run experiments on this kernel (all by default)
+#   sudo ./run.sh test                         build and run the unit and integration tests
+#   ./run.sh --list | --explain ID | --help    no root needed once built
+#   sudo ./run.sh --cleanup                    remove what killed or kept runs left
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+build="$here/build"
+
+# Build and run-time dependencies, by Debian package name.
+deps=(cmake make g++ pkg-config clang llvm libbpf-dev libelf-dev zlib1g-dev bpftool
+      libboost-dev libboost-filesystem-dev libboost-test-dev nlohmann-json3-dev libcli11-dev
+      iproute2 ethtool util-linux)
+
+log() { printf 'run.sh: %s\n' "$*" >&2; }
+
+install_missing() {
+  local missing=() p
+  for p in "${deps[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" -ne 0 ]; then
+    log "missing packages: ${missing[*]}; run as root (sudo ./run.sh ...) to install them"
+    exit 3
+  fi
+  log "installing: ${missing[*]}"
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+build_harness() {
+  local out="$build/build.log"
+  mkdir -p "$build"
+  if [ ! -f "$build/CMakeCache.txt" ]; then
+    cmake -S "$here" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >"$out" 2>&1 || { cat "$out" >&2; exit 3; }
+  fi
+  cmake --build "$build" -j "$(nproc)" >"$out" 2>&1 || { tail -50 "$out" >&2; log "build failed ($out)"; exit 3; }
+}
+
+# tracefs is needed for the kernel's XDP tracepoints and the stage lines. A
+# mount made here is undone on exit unless another xdplab run still uses it.
+mounted_tracefs=""
+mount_tracefs() {
+  [ "$(id -u)" -eq 0 ] || return 0
+  if [ ! -e /sys/kernel/tracing/trace_pipe ] && [ ! -e /sys/kernel/debug/tracing/trace_pipe ]; then
+    mount -t tracefs tracefs /sys/kernel/tracing && mounted_tracefs=/sys/kernel/tracing
+  fi
+}
+unmount_tracefs() {
+  [ -n "$mounted_tracefs" ] || return 0
+  if pgrep -x xdplab >/dev/null; then
+    log "leaving tracefs mounted at $mounted_tracefs: another xdplab run is using it"
+  else
+    umount "$mounted_tracefs" || true
+  fi
+}
+
+# Runs the harness as a child so that the tracefs mount can be undone after
+# it; SIGINT/SIGTERM are passed on and the harness tears its run down.
+run_harness() {
+  local rc=0 child
+  "$build/xdplab" "$@" &
+  child=$!
+  trap 'kill -INT "$child" 2>/dev/null || true' INT
+  trap 'kill -TERM "$child" 2>/dev/null || true' TERM
+  while :; do
+    wait "$child" && rc=0 || rc=$?
+    kill -0 "$child" 2>/dev/null || break
+  done
+  trap - INT TERM
+  return "$rc"
+}
+
+main() {
+  install_missing
+  build_harness
+  case "${1:-}" in
+    test)
+      shift
+      mount_tracefs
+      trap unmount_tracefs EXIT
+      ctest --test-dir "$build" --output-on-failure "$@"
+      ;;
+    *)
+      mount_tracefs
+      trap unmount_tracefs EXIT
+      run_harness "$@"
+      ;;
+  esac
+}
+
+main "$@"
