@@ -46,6 +46,7 @@ struct Lab {
 	RunningKernel kernel;
 	Capabilities caps;
 	int packets = 32;        // frames per case
+	int settle_ms = 300;     // quiet time that ends a subtest's collection
 	bool keep = false;       // leave the topology up (--keep)
 	bool dry_run = false;    // --explain: record commands, touch nothing
 	TraceInstance *trace = nullptr;

@@ -1,4 +1,5 @@
-// xdplab: runs XDP/DEVMAP findings as experiments on the running kernel.
+// xdplab: runs XDP/DEVMAP findings as experiments on the running kernel, on a
+// matrix of kernels in VMs, and reports across kernels.
 //
 // Exit codes: 0 nothing deviates or errs, 1 something deviates, 2 something
 // errs, 3 bad input or host not ready (nothing ran, no results written),
@@ -6,15 +7,16 @@
 #include "../netns/naming.h"
 #include "../netns/sweep.h"
 #include "probe.h"
+#include "report.h"
 #include "runner.h"
 #include "tracefs.h"
+#include "vm/matrix.h"
 
 #include <CLI/CLI.hpp>
 
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <unistd.h>
 
@@ -23,6 +25,9 @@
 #endif
 
 namespace {
+
+using namespace xdplab;
+namespace fs = std::filesystem;
 
 volatile std::sig_atomic_t g_interrupted = 0;
 
@@ -46,26 +51,43 @@ constexpr int kExitInterrupted = 130;
 
 // The trace events whose lines explain a drop, plus the programs' own printk.
 const std::vector<std::string> kTraceEvents = {
-	"xdp/xdp_exception",     "xdp/xdp_redirect",        "xdp/xdp_redirect_err", "xdp/xdp_redirect_map",
+	"xdp/xdp_exception",        "xdp/xdp_redirect",    "xdp/xdp_redirect_err",       "xdp/xdp_redirect_map",
 	"xdp/xdp_redirect_map_err", "xdp/xdp_devmap_xmit", "bpf_trace/bpf_trace_printk",
+};
+
+struct Options {
+	std::vector<std::string> selectors;
+	std::string json_path, junit_path;
+	std::string expectations_dir = std::getenv("XDPLAB_EXPECTATIONS") ? std::getenv("XDPLAB_EXPECTATIONS")
+									  : XDPLAB_SOURCE_DIR "/experiments";
+	std::string results_dir = XDPLAB_SOURCE_DIR "/results";
+	bool list = false, explain = false, keep = false, cleanup = false, quiet = false;
+	int packets = 32, settle_ms = 300;
+	// kernel matrix
+	std::vector<std::string> kernels, kernel_images;
+	std::string kernel_cache = "/var/cache/xdplab/kernels", accel = "auto", guest_sabotage;
+	int vm_timeout_s = 1800, parallel = 0;
+	// report
+	std::vector<std::string> report_paths;
+	std::string baseline, report_out;
 };
 
 struct RunPidGuard {
 	std::string id;
-	explicit RunPidGuard(std::string run_id) : id(std::move(run_id)) { xdplab::write_run_pid(id); }
-	~RunPidGuard() { xdplab::remove_run_pid(id); }
+	explicit RunPidGuard(std::string run_id) : id(std::move(run_id)) { write_run_pid(id); }
+	~RunPidGuard() { remove_run_pid(id); }
 };
 
 int cleanup(const std::string &tracefs_root)
 {
-	auto items = xdplab::find_leftovers(tracefs_root, true);
+	auto items = find_leftovers(tracefs_root, true);
 	if (items.empty()) {
 		std::cout << "xdplab: nothing left behind by earlier runs\n";
 		return 0;
 	}
 	for (const auto &i : items)
 		std::cout << "xdplab: removing " << i.kind << " " << i.name << " (run " << i.run_id << ")\n";
-	auto problems = xdplab::remove_leftovers(items, tracefs_root);
+	auto problems = remove_leftovers(items, tracefs_root);
 	for (const auto &p : problems)
 		std::cerr << "xdplab: " << p << "\n";
 	return problems.empty() ? 0 : 2;
@@ -73,117 +95,125 @@ int cleanup(const std::string &tracefs_root)
 
 void ensure_parent_dir(const std::string &path)
 {
-	auto parent = std::filesystem::path(path).parent_path();
+	auto parent = fs::path(path).parent_path();
 	if (!parent.empty())
-		std::filesystem::create_directories(parent);
+		fs::create_directories(parent);
 }
 
-} // namespace
-
-int main(int argc, char **argv)
+bool require_root(const char *what)
 {
-	using namespace xdplab;
+	if (geteuid() == 0)
+		return true;
+	std::cerr << "xdplab: must run as root: " << what << " (sudo ./run.sh)\n";
+	return false;
+}
 
-	CLI::App app{"xdplab: does this kernel still behave the way an XDP program assumes?"};
-	std::vector<std::string> selectors;
-	std::string json_path, junit_path;
-	std::string expectations_dir = std::getenv("XDPLAB_EXPECTATIONS") ? std::getenv("XDPLAB_EXPECTATIONS")
-									   : XDPLAB_SOURCE_DIR "/experiments";
-	bool list = false, explain = false, keep = false, do_cleanup = false, quiet = false;
-	int packets = 32;
-	app.add_option("experiments", selectors, "experiment ids or globs, optionally id/subtest (default: all)");
-	app.add_flag("--list", list, "list experiments: ids, titles, seed, requirements");
-	app.add_option("--json", json_path, "results file (default: results/<kernel release>.json)");
-	app.add_option("--junit", junit_path, "also write JUnit XML here");
-	app.add_flag("--explain", explain, "print the commands that rebuild each selected topology by hand");
-	app.add_flag("--keep", keep, "leave the topology of each selected subtest up, and say how to remove it");
-	app.add_flag("--cleanup", do_cleanup, "remove what killed or kept runs left (harness-named objects only)");
-	app.add_option("--packets", packets, "tagged frames per subtest")->check(CLI::Range(1, 4096));
-	app.add_option("--expectations", expectations_dir, "directory of <id>.json expectation files");
-	app.add_flag("--quiet", quiet, "no progress lines");
+int report(const Options &o)
+{
+	std::vector<std::string> paths = o.report_paths.empty() ? std::vector<std::string>{o.results_dir} : o.report_paths;
 	try {
-		app.parse(argc, argv);
-	} catch (const CLI::ParseError &e) {
-		int rc = app.exit(e);
-		return rc == 0 ? 0 : kExitConfig;
-	}
-
-	std::string tracefs_root = find_tracefs();
-	if (do_cleanup) {
-		if (geteuid() != 0) {
-			std::cerr << "xdplab: --cleanup must run as root (sudo ./run.sh --cleanup)\n";
+		auto current = load_result_files(paths);
+		if (current.empty()) {
+			std::cerr << "xdplab: no xdplab-results/1 files under " << paths.front() << "\n";
 			return kExitConfig;
 		}
-		return cleanup(tracefs_root);
-	}
-
-	std::vector<CatalogEntry> catalog;
-	std::vector<Selection> selection;
-	try {
-		catalog = load_catalog(expectations_dir);
-		if (list) {
-			print_list(std::cout, catalog);
-			return 0;
-		}
-		selection = select(catalog, selectors);
-	} catch (const ConfigError &e) {
+		std::optional<std::vector<ResultFile>> baseline;
+		if (!o.baseline.empty())
+			baseline = load_result_files({o.baseline});
+		std::string out = o.report_out;
+		if (out.empty())
+			out = fs::is_directory(paths.front()) ? paths.front() : fs::path(paths.front()).parent_path().string();
+		write_report(current, baseline, out);
+		std::cout << "report: " << out << "/report.md, " << out << "/report.html (" << current.size()
+			  << " kernel(s))\n";
+		int rc = 0;
+		for (const auto &f : current)
+			rc = std::max(rc, f.results.exit_code());
+		return rc;
+	} catch (const std::exception &e) {
 		std::cerr << "xdplab: " << e.what() << "\n";
 		return kExitConfig;
 	}
+}
 
-	Lab base;
-	base.run_id = new_run_id();
-	base.run_tag = static_cast<uint32_t>(std::stoul(base.run_id, nullptr, 16));
-	base.kernel = running_kernel();
-	base.packets = packets;
-	base.tracefs_root = tracefs_root;
-	base.explain = &std::cout;
-	base.check_interrupt = [] {
-		if (g_interrupted)
-			throw Interrupted();
-	};
-
-	if (explain) {
-		explain_experiments(selection, base, std::cout);
-		return 0;
-	}
-
-	if (geteuid() != 0) {
-		std::cerr << "xdplab: must run as root: it creates namespaces and loads BPF programs (sudo ./run.sh)\n";
+int matrix(const Options &o, const std::vector<Selection> &selection)
+{
+	if (!require_root("the host run and the guests' setup need it"))
 		return kExitConfig;
+	MatrixOptions m;
+	m.kernels = o.kernels;
+	m.kernel_images = o.kernel_images;
+	m.selectors = o.selectors;
+	m.harness_args = {"--packets", std::to_string(o.packets), "--quiet"};
+	m.results_dir = o.results_dir;
+	m.cache_dir = o.kernel_cache;
+	m.self_exe = fs::canonical("/proc/self/exe").string();
+	m.expectations_dir = o.expectations_dir;
+	m.vm_timeout_s = o.vm_timeout_s;
+	m.accel = o.accel;
+	m.parallel = o.parallel;
+	m.guest_sabotage = o.guest_sabotage;
+	// The host run is a child of ours and must find the same expectations.
+	setenv("XDPLAB_EXPECTATIONS", o.expectations_dir.c_str(), 1);
+	try {
+		auto runs = run_matrix(m, selection, std::cerr);
+		std::vector<std::string> files;
+		for (const auto &r : runs)
+			files.push_back(r.results_file);
+		auto loaded = load_result_files(files);
+		write_report(loaded, std::nullopt, o.results_dir);
+		int rc = 0;
+		for (const auto &f : loaded) {
+			print_table(std::cout, f.results);
+			rc = std::max(rc, f.results.exit_code());
+		}
+		std::cout << "\nwall time per kernel:";
+		for (const auto &r : runs)
+			std::cout << "  " << r.label << " (" << r.accel << ") " << r.wall_ms / 1000 << " s";
+		std::cout << "\nreport: " << o.results_dir << "/report.md, " << o.results_dir << "/report.html\n";
+		return rc;
+	} catch (const std::exception &e) {
+		std::cerr << "xdplab: " << e.what() << "\n";
+		return 2;
 	}
-	if (tracefs_root.empty()) {
+}
+
+int run_here(const Options &o, const std::vector<Selection> &selection, Lab base)
+{
+	if (!require_root("it creates namespaces and loads BPF programs"))
+		return kExitConfig;
+	if (base.tracefs_root.empty()) {
 		std::cerr << "xdplab: tracefs is not mounted (looked in /sys/kernel/tracing and /sys/kernel/debug/tracing);\n"
 			     "        ./run.sh mounts it, or: mount -t tracefs tracefs /sys/kernel/tracing\n";
 		return kExitConfig;
 	}
-	if (json_path.empty())
-		json_path = std::string(XDPLAB_SOURCE_DIR) + "/results/" + base.kernel.release + ".json";
+	std::string json_path =
+		o.json_path.empty() ? o.results_dir + "/" + base.kernel.release + ".json" : o.json_path;
 
 	install_signal_handlers();
 	// Leftovers of runs that were killed outright (SIGKILL, power loss).
-	auto stale = find_leftovers(tracefs_root, false);
+	auto stale = find_leftovers(base.tracefs_root, false);
 	if (!stale.empty()) {
 		std::cerr << "xdplab: removing " << stale.size() << " object(s) left by dead runs\n";
-		for (const auto &p : remove_leftovers(stale, tracefs_root))
+		for (const auto &p : remove_leftovers(stale, base.tracefs_root))
 			std::cerr << "xdplab: " << p << "\n";
 	}
 
 	RunResults results;
 	try {
 		RunPidGuard pid_guard(base.run_id);
-		if (keep)
+		if (o.keep)
 			mark_run_kept(base.run_id);
-		PrintkEventRestorer printk_restorer(tracefs_root);
-		TraceInstance trace(tracefs_root, trace_instance_name(base.run_id), kTraceEvents);
+		PrintkEventRestorer printk_restorer(base.tracefs_root);
+		TraceInstance trace(base.tracefs_root, trace_instance_name(base.run_id), kTraceEvents);
 		base.trace = &trace;
-		base.caps = probe_capabilities(tracefs_root);
+		base.caps = probe_capabilities(base.tracefs_root);
 		std::cerr << "xdplab: run " << base.run_id << " on kernel " << base.kernel.release << " ("
 			  << base.kernel.version.str() << ")\n";
 		RunnerOptions opt;
-		opt.packets = packets;
-		opt.keep = keep;
-		opt.progress = !quiet;
+		opt.packets = o.packets;
+		opt.keep = o.keep;
+		opt.progress = true;
 		results = run_experiments(selection, base, opt, std::cerr);
 	} catch (const Interrupted &) {
 		std::cerr << "\nxdplab: interrupted; everything this run created has been removed; no results written\n";
@@ -196,15 +226,98 @@ int main(int argc, char **argv)
 	try {
 		ensure_parent_dir(json_path);
 		write_file_atomic(json_path, to_json(results).dump(2) + "\n");
-		if (!junit_path.empty()) {
-			ensure_parent_dir(junit_path);
-			write_file_atomic(junit_path, to_junit(results));
+		if (!o.junit_path.empty()) {
+			ensure_parent_dir(o.junit_path);
+			write_file_atomic(o.junit_path, to_junit(results));
 		}
 	} catch (const std::exception &e) {
 		std::cerr << "xdplab: " << e.what() << "\n";
 		return 2;
 	}
-	print_table(std::cout, results);
-	std::cout << "results: " << json_path << (junit_path.empty() ? "" : ", " + junit_path) << "\n";
+	if (!o.quiet)
+		print_table(std::cout, results);
+	std::cout << "results: " << json_path << (o.junit_path.empty() ? "" : ", " + o.junit_path) << "\n";
 	return results.exit_code();
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+	Options o;
+	CLI::App app{"xdplab: does this kernel still behave the way an XDP program assumes?"};
+	app.add_option("experiments", o.selectors, "experiment ids or globs, optionally id/subtest (default: all)");
+	app.add_flag("--list", o.list, "list experiments: ids, titles, seed, requirements");
+	app.add_option("--json", o.json_path, "results file (default: results/<kernel release>.json)");
+	app.add_option("--junit", o.junit_path, "also write JUnit XML here");
+	app.add_flag("--explain", o.explain, "print the commands that rebuild each selected topology by hand");
+	app.add_flag("--keep", o.keep, "leave the topology of each selected subtest up, and say how to remove it");
+	app.add_flag("--cleanup", o.cleanup, "remove what killed or kept runs left (harness-named objects only)");
+	app.add_option("--packets", o.packets, "tagged frames per subtest")->check(CLI::Range(1, 4096));
+	app.add_option("--settle-ms", o.settle_ms, "quiet time that ends a subtest's collection (slow VMs need more)")
+		->check(CLI::Range(50, 60000));
+	app.add_option("--expectations", o.expectations_dir, "directory of <id>.json expectation files");
+	app.add_option("--results-dir", o.results_dir, "where results, console logs and reports go");
+	app.add_flag("--quiet", o.quiet, "no results table (progress still goes to stderr)");
+	app.add_option("--kernels", o.kernels, "kernel matrix: Debian series and/or host, e.g. 6.1,6.12,host")
+		->delimiter(',');
+	app.add_option("--kernel-image", o.kernel_images, "also run in a VM booting this bzImage (repeatable)");
+	app.add_option("--kernel-cache", o.kernel_cache, "where downloaded kernels are unpacked");
+	app.add_option("--vm-timeout", o.vm_timeout_s, "seconds a guest may take before it counts as hung");
+	app.add_option("--accel", o.accel, "VM acceleration: auto (probe KVM, fall back to TCG), kvm, tcg")
+		->check(CLI::IsMember({"auto", "kvm", "tcg"}));
+	app.add_option("--parallel", o.parallel, "VMs at once (default: number of cores)");
+	app.add_option("--guest-sabotage", o.guest_sabotage, "")->group("")->check(CLI::IsMember({"exit-early", "hang"}));
+
+	auto *rep = app.add_subcommand("report", "matrix report from result files (results/report.md, .html, junit)");
+	rep->add_option("paths", o.report_paths, "result files or directories (default: results/)");
+	rep->add_option("--baseline", o.baseline, "directory of earlier results: list what changed since");
+	rep->add_option("--out", o.report_out, "where to write the report (default: the first directory given)");
+	try {
+		app.parse(argc, argv);
+	} catch (const CLI::ParseError &e) {
+		int rc = app.exit(e);
+		return rc == 0 ? 0 : kExitConfig;
+	}
+	if (rep->parsed())
+		return report(o);
+
+	std::string tracefs_root = find_tracefs();
+	if (o.cleanup)
+		return require_root("--cleanup removes namespaces") ? cleanup(tracefs_root) : kExitConfig;
+
+	std::vector<CatalogEntry> catalog;
+	std::vector<Selection> selection;
+	try {
+		catalog = load_catalog(o.expectations_dir);
+		if (o.list) {
+			print_list(std::cout, catalog);
+			return 0;
+		}
+		selection = select(catalog, o.selectors);
+	} catch (const ConfigError &e) {
+		std::cerr << "xdplab: " << e.what() << "\n";
+		return kExitConfig;
+	}
+
+	if (!o.kernels.empty() || !o.kernel_images.empty())
+		return matrix(o, selection);
+
+	Lab base;
+	base.run_id = new_run_id();
+	base.run_tag = static_cast<uint32_t>(std::stoul(base.run_id, nullptr, 16));
+	base.kernel = running_kernel();
+	base.packets = o.packets;
+	base.settle_ms = o.settle_ms;
+	base.tracefs_root = tracefs_root;
+	base.explain = &std::cout;
+	base.check_interrupt = [] {
+		if (g_interrupted)
+			throw Interrupted();
+	};
+	if (o.explain) {
+		explain_experiments(selection, base, std::cout);
+		return 0;
+	}
+	return run_here(o, selection, base);
 }

@@ -293,7 +293,7 @@ StagedRun run_staged(Lab &lab, StagedSetup setup)
 	// Collect until nothing new has arrived for a while: deliveries that are
 	// expected to be zero need the full quiet period to be believed.
 	using clock = std::chrono::steady_clock;
-	const std::chrono::milliseconds quiet(300), limit(5000);
+	const std::chrono::milliseconds quiet(lab.settle_ms), limit(5000 + 4 * lab.settle_ms);
 	auto start = clock::now(), last = start;
 	while (clock::now() - start < limit) {
 		lab.check_interrupt();

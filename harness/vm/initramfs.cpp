@@ -1,0 +1,215 @@
+#include "initramfs.h"
+
+#include "../command.h"
+
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <stdexcept>
+#include <unistd.h>
+
+namespace fs = std::filesystem;
+
+namespace xdplab {
+
+namespace {
+
+void copy_into(const fs::path &root, const std::string &host_path, const std::string &guest_path = "")
+{
+	fs::path dst = root / fs::path(guest_path.empty() ? host_path : guest_path).relative_path();
+	fs::create_directories(dst.parent_path());
+	fs::copy_file(fs::canonical(host_path), dst, fs::copy_options::overwrite_existing);
+}
+
+// Shared libraries a dynamic binary needs, from ldd.
+std::set<std::string> libraries_of(const std::string &binary)
+{
+	std::set<std::string> libs;
+	CommandResult r = run_command({"ldd", binary});
+	static const std::regex arrow(R"(=>\s+(/\S+))"), loader(R"(^\s*(/\S+ld-linux\S*))");
+	std::istringstream in(r.output);
+	std::string line;
+	while (std::getline(in, line)) {
+		std::smatch m;
+		if (std::regex_search(line, m, arrow) || std::regex_search(line, m, loader))
+			libs.insert(m[1]);
+	}
+	return libs;
+}
+
+std::string require_tool(const std::string &name, const std::string &path)
+{
+	if (path.empty())
+		throw std::runtime_error("the guest needs " + name + " from the host, and it is not installed");
+	return fs::canonical(path).string();
+}
+
+} // namespace
+
+std::string guest_init_script(const std::vector<std::string> &harness_args, bool has_veth_module)
+{
+	std::ostringstream s;
+	s << "#!/bin/busybox sh\n"
+	     "# xdplab guest: mount what the harness needs, run it, send the results\n"
+	     "# on ttyS1 as a checksummed block, power off. A guest that dies before\n"
+	     "# the block is written is reported as an error by the host.\n"
+	     "/bin/busybox --install -s /bin\n"
+	     "export PATH=/usr/sbin:/usr/bin:/sbin:/bin\n"
+	     "mount -t proc proc /proc\n"
+	     "mount -t sysfs sysfs /sys\n"
+	     "mount -t devtmpfs devtmpfs /dev\n"
+	     "mount -t tmpfs tmpfs /run\n"
+	     "mount -t tmpfs tmpfs /tmp\n"
+	     "mount -t tracefs tracefs /sys/kernel/tracing || mount -t debugfs debugfs /sys/kernel/debug\n"
+	     "stty -F /dev/ttyS1 raw -echo 2>/dev/null\n"
+	     "if grep -q xdplab.probe /proc/cmdline; then echo XDPLAB-PROBE-OK > /dev/ttyS1; poweroff -f; fi\n";
+	if (has_veth_module)
+		s << "insmod /lib/modules/veth.ko || echo 'guest: insmod veth failed'\n";
+	s << "echo \"guest: kernel $(uname -r) $(uname -v)\"\n";
+	s << "/xdplab/xdplab --expectations /xdplab/experiments --json /tmp/results.json";
+	for (const auto &a : harness_args)
+		s << " " << shell_join({a});
+	s << "\nrc=$?\n"
+	     "echo \"guest: xdplab exit $rc\"\n"
+	     "if [ -f /tmp/results.json ]; then\n"
+	     "  { echo \"XDPLAB-RESULTS-BEGIN $(sha256sum /tmp/results.json | cut -d' ' -f1) $rc\";\n"
+	     "    base64 /tmp/results.json; echo XDPLAB-RESULTS-END; } > /dev/ttyS1\n"
+	     "fi\n"
+	     "sync\n"
+	     "poweroff -f\n";
+	return s.str();
+}
+
+std::string build_initramfs(const KernelImage &k, const GuestPlan &plan, const std::string &work_dir)
+{
+	fs::path root = fs::path(work_dir) / "root";
+	fs::remove_all(root);
+	for (const char *d : {"bin", "sbin", "usr/bin", "usr/sbin", "proc", "sys", "dev", "run", "tmp",
+			      "lib/modules", "xdplab/experiments"})
+		fs::create_directories(root / d);
+
+	copy_into(root, require_tool("busybox", find_tool("busybox")), "/bin/busybox");
+	std::vector<std::pair<std::string, std::string>> tools = {
+		{require_tool("ip", find_tool("ip")), "/usr/sbin/ip"},
+		{require_tool("ethtool", find_tool("ethtool")), "/usr/sbin/ethtool"},
+		{require_tool("bpftool", bpftool_path()), "/usr/sbin/bpftool"},
+	};
+	std::set<std::string> libs;
+	for (const auto &[host, guest] : tools) {
+		copy_into(root, host, guest);
+		auto l = libraries_of(host);
+		libs.insert(l.begin(), l.end());
+	}
+	// The harness, stripped: debug info would triple the image.
+	run_checked({"strip", "-o", (root / "xdplab/xdplab").string(), plan.harness_binary});
+	auto hl = libraries_of(plan.harness_binary);
+	libs.insert(hl.begin(), hl.end());
+	for (const auto &lib : libs)
+		copy_into(root, lib);
+	for (const auto &e : fs::directory_iterator(plan.expectations_dir))
+		if (e.path().extension() == ".json")
+			fs::copy_file(e.path(), root / "xdplab/experiments" / e.path().filename());
+
+	std::string veth = find_module(k, "veth");
+	if (!veth.empty()) {
+		fs::path dst = root / "lib/modules/veth.ko";
+		std::string ext = fs::path(veth).extension().string();
+		if (ext == ".xz")
+			run_checked({"sh", "-c", "xz -dc \"$0\" > \"$1\"", veth, dst.string()});
+		else if (ext == ".zst")
+			run_checked({"sh", "-c", "zstd -qdc \"$0\" > \"$1\"", veth, dst.string()});
+		else if (ext == ".gz")
+			run_checked({"sh", "-c", "gzip -dc \"$0\" > \"$1\"", veth, dst.string()});
+		else
+			fs::copy_file(veth, dst);
+	}
+	{
+		std::ofstream init(root / "init");
+		init << guest_init_script(plan.harness_args, !veth.empty());
+	}
+	fs::permissions(root / "init", fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+						fs::perms::others_read | fs::perms::others_exec);
+
+	std::string out = (fs::path(work_dir) / "initramfs.cpio").string();
+	run_checked({"sh", "-c", "cd \"$0\" && find . | cpio -o -H newc --quiet > \"$1\"", root.string(), out});
+	fs::remove_all(root);
+	return out;
+}
+
+std::string base64_decode(const std::string &in)
+{
+	auto val = [](char c) -> int {
+		if (c >= 'A' && c <= 'Z')
+			return c - 'A';
+		if (c >= 'a' && c <= 'z')
+			return c - 'a' + 26;
+		if (c >= '0' && c <= '9')
+			return c - '0' + 52;
+		if (c == '+')
+			return 62;
+		if (c == '/')
+			return 63;
+		return -1;
+	};
+	std::string out;
+	unsigned buf = 0;
+	int bits = 0;
+	for (char c : in) {
+		if (c == '=' || c == '\n' || c == '\r' || c == ' ')
+			continue;
+		int v = val(c);
+		if (v < 0)
+			throw std::runtime_error("invalid base64 character");
+		buf = (buf << 6) | static_cast<unsigned>(v);
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			out += static_cast<char>((buf >> bits) & 0xff);
+		}
+	}
+	return out;
+}
+
+std::string sha256_hex(const std::string &data)
+{
+	// sha256sum is in coreutils everywhere this runs; no crypto library needed.
+	char tmpl[] = "/tmp/xdplab-sha-XXXXXX";
+	int fd = mkstemp(tmpl);
+	if (fd < 0)
+		throw std::runtime_error("mkstemp failed");
+	close(fd);
+	{
+		std::ofstream f(tmpl, std::ios::binary);
+		f << data;
+	}
+	CommandResult r = run_command({"sha256sum", tmpl});
+	unlink(tmpl);
+	return r.output.substr(0, r.output.find(' '));
+}
+
+GuestResults decode_results_block(const std::string &serial)
+{
+	std::string text;
+	for (char c : serial)
+		if (c != '\r')
+			text += c;
+	auto begin = text.find("XDPLAB-RESULTS-BEGIN ");
+	if (begin == std::string::npos)
+		throw std::runtime_error("the guest sent no results block");
+	auto eol = text.find('\n', begin);
+	auto end = text.find("XDPLAB-RESULTS-END", begin);
+	if (eol == std::string::npos || end == std::string::npos)
+		throw std::runtime_error("the guest's results block is truncated");
+	std::istringstream header(text.substr(begin, eol - begin));
+	std::string tag, sha;
+	GuestResults g;
+	header >> tag >> sha >> g.exit_code;
+	g.json_text = base64_decode(text.substr(eol + 1, end - eol - 1));
+	if (sha256_hex(g.json_text) != sha)
+		throw std::runtime_error("the guest's results block fails its checksum");
+	return g;
+}
+
+} // namespace xdplab

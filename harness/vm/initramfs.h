@@ -1,0 +1,38 @@
+// The guest's initramfs: busybox for the basics, the real ip/ethtool/bpftool
+// (busybox's ip cannot make veth pairs) with their shared libraries, the
+// harness binary and its expectation files, the kernel's veth module, and an
+// /init that runs the same harness code path as the host and sends the
+// results back on the second serial port.
+#pragma once
+#include "kernel_images.h"
+
+#include <string>
+#include <vector>
+
+namespace xdplab {
+
+struct GuestPlan {
+	std::string harness_binary;   // this xdplab, stripped into the image
+	std::string expectations_dir; // experiments/*.json
+	std::vector<std::string> harness_args; // selectors and options for the guest run
+};
+
+// Builds <work_dir>/initramfs.cpio for kernel k; returns its path.
+std::string build_initramfs(const KernelImage &k, const GuestPlan &plan, const std::string &work_dir);
+
+// The /init script (exposed for tests).
+std::string guest_init_script(const std::vector<std::string> &harness_args, bool has_veth_module);
+
+// Results travel as: "XDPLAB-RESULTS-BEGIN <sha256> <exit code>", base64 lines,
+// "XDPLAB-RESULTS-END". Decodes them from what the serial port wrote
+// (tolerating CR/LF translation); throws if missing, truncated or corrupt.
+struct GuestResults {
+	std::string json_text;
+	int exit_code = -1;
+};
+GuestResults decode_results_block(const std::string &serial_text);
+
+std::string base64_decode(const std::string &in);
+std::string sha256_hex(const std::string &data);
+
+} // namespace xdplab

@@ -1,0 +1,260 @@
+#include "matrix.h"
+
+#include "../command.h"
+#include "initramfs.h"
+#include "qemu.h"
+
+#include <boost/process.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <thread>
+#include <unistd.h>
+
+namespace bp = boost::process;
+namespace fs = std::filesystem;
+
+namespace xdplab {
+
+namespace {
+
+std::string read_file(const std::string &path)
+{
+	std::ifstream in(path, std::ios::binary);
+	std::stringstream ss;
+	ss << in.rdbuf();
+	return ss.str();
+}
+
+std::string tail_lines(const std::string &text, size_t n)
+{
+	std::vector<std::string> lines;
+	std::istringstream in(text);
+	std::string l;
+	while (std::getline(in, l)) {
+		if (!l.empty() && l.back() == '\r')
+			l.pop_back();
+		lines.push_back(l);
+	}
+	std::string out;
+	for (size_t i = lines.size() > n ? lines.size() - n : 0; i < lines.size(); ++i)
+		out += lines[i] + "\n";
+	return out;
+}
+
+// The release a guest reported on its console, or one derived from the package.
+std::string guest_release(const std::string &console, const KernelImage &k)
+{
+	static const std::regex line(R"(guest: kernel (\S+))");
+	std::smatch m;
+	if (std::regex_search(console, m, line))
+		return m[1];
+	if (k.package.rfind("linux-image-", 0) == 0)
+		return k.package.substr(std::string("linux-image-").size());
+	return k.label;
+}
+
+long ms(std::chrono::steady_clock::duration d)
+{
+	return std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
+}
+
+struct Guest {
+	KernelImage kernel;
+	std::string work_dir, initrd, console_log, serial_out;
+	std::unique_ptr<VmProcess> vm;
+	size_t console_seen = 0;
+	bool done = false;
+	KernelRun run;
+};
+
+} // namespace
+
+RunResults results_for_dead_guest(const std::string &release, const std::vector<Selection> &selection,
+				  const std::string &why, const std::string &console_log)
+{
+	RunResults r;
+	r.kernel.release = release;
+	r.kernel.version = parse_kernel_version(release).value_or(KernelVersion{});
+	r.started = iso8601_now();
+	std::string tail = tail_lines(read_file(console_log), 40);
+	for (const auto &sel : selection)
+		for (const auto &sub : sel.subtests) {
+			SubtestResult s;
+			s.id = sel.entry->expectations.id;
+			s.subtest = sub;
+			s.verdict = Verdict::Error;
+			s.reason = why;
+			s.evidence = {{"console_log", console_log}, {"console_tail", tail}};
+			r.experiments.push_back(s);
+		}
+	return r;
+}
+
+std::vector<KernelRun> run_matrix(const MatrixOptions &opt, const std::vector<Selection> &selection,
+				  std::ostream &progress)
+{
+	fs::create_directories(opt.results_dir);
+	std::vector<KernelRun> runs;
+	std::vector<std::string> run_args = opt.selectors;
+	run_args.insert(run_args.end(), opt.harness_args.begin(), opt.harness_args.end());
+
+	// The host kernel first, alone, so that no VM competes with it for the CPU.
+	for (const auto &k : opt.kernels) {
+		if (k != "host")
+			continue;
+		KernelRun run{"host", "", "", "host"};
+		std::string json = opt.results_dir + "/host.json.partial";
+		std::vector<std::string> args = run_args;
+		args.insert(args.end(), {"--json", json});
+		progress << "== kernel host: running on this machine\n" << std::flush;
+		auto t0 = std::chrono::steady_clock::now();
+		bp::child c(opt.self_exe, bp::args(args), bp::std_out > bp::null);
+		c.wait();
+		run.wall_ms = ms(std::chrono::steady_clock::now() - t0);
+		if (!fs::exists(json))
+			throw std::runtime_error("the host run wrote no results (exit " + std::to_string(c.exit_code()) + ")");
+		RunResults r = results_from_json(json::parse(read_file(json)));
+		run.results_file = opt.results_dir + "/" + r.kernel.release + ".json";
+		fs::rename(json, run.results_file);
+		progress << "== kernel host (" << r.kernel.release << "): done in " << run.wall_ms / 1000 << " s\n";
+		runs.push_back(run);
+	}
+
+	std::vector<KernelImage> images;
+	for (const auto &k : opt.kernels)
+		if (k != "host") {
+			progress << "== kernel " << k << ": fetching the Debian image\n" << std::flush;
+			images.push_back(fetch_debian_kernel(k, opt.cache_dir));
+			progress << "   " << images.back().package << " -> " << images.back().bzimage << "\n";
+		}
+	for (const auto &p : opt.kernel_images)
+		images.push_back(user_kernel(p));
+	if (images.empty())
+		return runs;
+
+	GuestPlan plan;
+	plan.harness_binary = opt.self_exe;
+	plan.expectations_dir = opt.expectations_dir;
+	plan.harness_args = run_args;
+	// Emulated CPUs are slow: give each subtest a longer quiet period.
+	plan.harness_args.insert(plan.harness_args.end(), {"--settle-ms", "1500"});
+
+	std::vector<Guest> guests;
+	for (const auto &img : images) {
+		Guest g;
+		g.kernel = img;
+		std::string safe = std::regex_replace(img.label, std::regex("[^A-Za-z0-9._-]"), "_");
+		g.work_dir = opt.cache_dir + "/work-" + safe + "-" + std::to_string(getpid());
+		fs::create_directories(g.work_dir);
+		g.initrd = build_initramfs(img, plan, g.work_dir);
+		if (!opt.guest_sabotage.empty()) {
+			// Tests only: a guest whose init never reports (exits early, or hangs).
+			std::string init = opt.guest_sabotage == "hang" ? "#!/bin/busybox sh\n/bin/busybox sleep 100000\n"
+									 : "#!/bin/busybox sh\nexit 1\n";
+			std::string dir = g.work_dir + "/sabotage";
+			fs::create_directories(dir);
+			std::ofstream(dir + "/init") << init;
+			fs::permissions(dir + "/init", fs::perms::owner_all);
+			run_checked({"sh", "-c", "cd \"$0\" && echo init | cpio -o -H newc --quiet >> \"$1\"", dir, g.initrd});
+		}
+		g.console_log = opt.results_dir + "/console-" + safe + ".log";
+		g.serial_out = g.work_dir + "/results.serial";
+		g.run.label = img.label;
+		g.run.console_log = g.console_log;
+		guests.push_back(std::move(g));
+	}
+
+	Accel accel = Accel::Tcg;
+	if (opt.accel == "kvm") {
+		accel = Accel::Kvm;
+	} else if (opt.accel == "auto") {
+		VmSpec probe{guests[0].kernel, guests[0].initrd, guests[0].work_dir + "/probe-console.log",
+			     guests[0].work_dir + "/probe.serial"};
+		progress << "== probing KVM (bounded test boot)\n" << std::flush;
+		accel = kvm_works(probe, std::chrono::seconds(15)) ? Accel::Kvm : Accel::Tcg;
+		progress << "   using " << to_string(accel)
+			 << (accel == Accel::Tcg ? " (KVM absent or not answering: software emulation)" : "") << "\n";
+	}
+
+	unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+	size_t parallel = opt.parallel > 0 ? static_cast<size_t>(opt.parallel) : cores;
+	auto timeout = std::chrono::seconds(opt.vm_timeout_s);
+	size_t next = 0, finished = 0;
+	while (finished < guests.size()) {
+		size_t active = 0;
+		for (auto &g : guests)
+			active += g.vm && !g.done;
+		while (active < parallel && next < guests.size()) {
+			Guest &g = guests[next++];
+			fs::remove(g.console_log);
+			fs::remove(g.serial_out);
+			g.vm = std::make_unique<VmProcess>(
+				VmSpec{g.kernel, g.initrd, g.console_log, g.serial_out, accel, 1024, ""});
+			g.run.accel = to_string(accel);
+			progress << "== kernel " << g.kernel.label << ": booting (" << to_string(accel) << ")\n"
+				 << std::flush;
+			++active;
+		}
+		for (auto &g : guests) {
+			if (!g.vm || g.done)
+				continue;
+			std::string console = read_file(g.console_log);
+			size_t complete = console.rfind('\n');
+			if (complete != std::string::npos && complete + 1 > g.console_seen) {
+				// Only whole lines: a progress line is written in two parts.
+				std::istringstream in(console.substr(g.console_seen, complete + 1 - g.console_seen));
+				std::string line;
+				while (std::getline(in, line)) {
+					if (!line.empty() && line.back() == '\r')
+						line.pop_back();
+					bool step = line.rfind("[", 0) == 0 && line.find("...") != std::string::npos;
+					if (step || line.find("guest:") != std::string::npos ||
+					    line.find("Kernel panic") != std::string::npos)
+						progress << "   [" << g.kernel.label << "] " << line << "\n";
+				}
+				g.console_seen = complete + 1;
+				progress << std::flush;
+			}
+			bool timed_out = g.vm->running() && g.vm->elapsed() > timeout;
+			if (g.vm->running() && !timed_out)
+				continue;
+			if (timed_out)
+				g.vm->kill();
+			g.done = true;
+			++finished;
+			g.run.wall_ms = ms(g.vm->elapsed());
+			std::string release = guest_release(read_file(g.console_log), g.kernel);
+			RunResults r;
+			try {
+				if (timed_out)
+					throw std::runtime_error("the guest did not finish within " +
+								 std::to_string(opt.vm_timeout_s) + " s");
+				GuestResults gr = decode_results_block(read_file(g.serial_out));
+				r = results_from_json(json::parse(gr.json_text));
+			} catch (const std::exception &e) {
+				r = results_for_dead_guest(release, selection,
+							   "VM for kernel " + g.kernel.label + " gave no results: " + e.what() +
+								   " (console log: " + g.console_log + ")",
+							   g.console_log);
+				g.run.guest_failed = true;
+			}
+			g.run.results_file = opt.results_dir + "/" + r.kernel.release + ".json";
+			write_file_atomic(g.run.results_file, to_json(r).dump(2) + "\n");
+			Summary s = r.summary();
+			progress << "== kernel " << g.kernel.label << " (" << r.kernel.release << "): "
+				 << (g.run.guest_failed ? "GUEST FAILED" : "done") << " in " << g.run.wall_ms / 1000
+				 << " s: " << s.confirmed << " confirmed, " << s.deviates << " deviates, " << s.skipped
+				 << " skipped, " << s.error << " error; " << guests.size() - finished << " kernel(s) left\n"
+				 << std::flush;
+			runs.push_back(g.run);
+			fs::remove_all(g.work_dir);
+		}
+		std::this_thread::sleep_for(std::chrono::milliseconds(500));
+	}
+	return runs;
+}
+
+} // namespace xdplab

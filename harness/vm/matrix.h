@@ -1,0 +1,45 @@
+// The kernel matrix: the selected experiments on the host kernel and on
+// other kernels in VMs, one xdplab-results/1 file per kernel, then the report.
+#pragma once
+#include "../runner.h"
+#include "kernel_images.h"
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace xdplab {
+
+struct MatrixOptions {
+	std::vector<std::string> kernels;        // "6.1", "6.12", "host"
+	std::vector<std::string> kernel_images;  // user bzImages
+	std::vector<std::string> selectors;      // passed on to every run
+	std::vector<std::string> harness_args;   // further options for every run (--packets ...)
+	std::string results_dir;
+	std::string cache_dir;
+	std::string self_exe;
+	std::string expectations_dir;
+	int vm_timeout_s = 1800;
+	std::string accel = "auto";  // auto | kvm | tcg
+	int parallel = 0;            // VMs at once; 0 = number of cores
+	std::string guest_sabotage;  // tests only: "exit-early" or "hang"
+};
+
+struct KernelRun {
+	std::string label;
+	std::string results_file;
+	std::string console_log;
+	std::string accel;   // "host", "kvm", "tcg"
+	long wall_ms = 0;
+	bool guest_failed = false; // results are the harness's own error entries
+};
+
+// A kernel's results when its guest died, hung or sent nothing: one `error`
+// per selected subtest, with the console log as evidence. Never an empty green.
+RunResults results_for_dead_guest(const std::string &release, const std::vector<Selection> &selection,
+				  const std::string &why, const std::string &console_log);
+
+std::vector<KernelRun> run_matrix(const MatrixOptions &opt, const std::vector<Selection> &selection,
+				  std::ostream &progress);
+
+} // namespace xdplab

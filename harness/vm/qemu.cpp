@@ -1,0 +1,79 @@
+#include "qemu.h"
+
+#include "../command.h"
+
+#include <boost/process.hpp>
+
+#include <fstream>
+#include <sstream>
+#include <thread>
+#include <unistd.h>
+
+namespace bp = boost::process;
+
+namespace xdplab {
+
+std::string to_string(Accel a)
+{
+	return a == Accel::Kvm ? "kvm" : "tcg";
+}
+
+VmProcess::VmProcess(const VmSpec &s) : started_(std::chrono::steady_clock::now())
+{
+	std::string qemu = find_tool("qemu-system-x86_64");
+	if (qemu.empty())
+		throw std::runtime_error("qemu-system-x86_64 is not installed (Debian: qemu-system-x86)");
+	std::vector<std::string> args = {
+		"-accel", to_string(s.accel), "-cpu", s.accel == Accel::Kvm ? "host" : "max", "-m",
+		std::to_string(s.memory_mb), "-smp", "1", "-nodefaults", "-display", "none", "-monitor", "none",
+		"-no-reboot", "-kernel", s.kernel.bzimage, "-initrd", s.initrd,
+		// panic=-1 reboots at once on a panic, and -no-reboot turns that into an exit.
+		"-append", "console=ttyS0 panic=-1 oops=panic loglevel=4 " + s.extra_append,
+		"-serial", "file:" + s.console_log, "-serial", "file:" + s.serial_out};
+	child_ = std::make_unique<bp::child>(qemu, bp::args(args), bp::std_in < bp::null, bp::std_out > bp::null,
+					     bp::std_err > bp::null);
+}
+
+VmProcess::~VmProcess()
+{
+	kill();
+}
+
+bool VmProcess::running()
+{
+	return child_ && child_->running();
+}
+
+void VmProcess::kill()
+{
+	if (child_ && child_->running()) {
+		child_->terminate();
+		child_->wait();
+	}
+}
+
+int VmProcess::exit_code()
+{
+	if (child_ && !child_->running())
+		return child_->exit_code();
+	return -1;
+}
+
+bool kvm_works(const VmSpec &probe_spec, std::chrono::seconds timeout)
+{
+	if (access("/dev/kvm", R_OK | W_OK) != 0)
+		return false;
+	VmSpec s = probe_spec;
+	s.accel = Accel::Kvm;
+	s.extra_append += " xdplab.probe=1";
+	VmProcess vm(s);
+	while (vm.running() && vm.elapsed() < timeout)
+		std::this_thread::sleep_for(std::chrono::milliseconds(200));
+	vm.kill();
+	std::ifstream in(s.serial_out);
+	std::stringstream ss;
+	ss << in.rdbuf();
+	return ss.str().find("XDPLAB-PROBE-OK") != std::string::npos;
+}
+
+} // namespace xdplab
