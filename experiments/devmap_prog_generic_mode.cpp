@@ -26,11 +26,8 @@ public:
 
 	Measurement run(const std::string &, Lab &lab) override
 	{
-		StagedSetup setup;
-		setup.mode = XdpMode::Generic;
-		setup.tolerate_attach_failure = true;
-		setup.program.calls = 1;
-		setup.entries = {{false, 0, "o0", true}};
+		StagedSetup setup = single_redirect_setup("generic");
+		setup.tolerate_attach_failure = true; // the refusal is what this experiment measures
 		StagedRun run = run_staged(lab, setup);
 
 		Measurement m;

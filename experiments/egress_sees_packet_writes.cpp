@@ -26,13 +26,7 @@ public:
 
 	Measurement run(const std::string &subtest, Lab &lab) override
 	{
-		StagedSetup setup;
-		setup.mode = subtest == "generic" ? XdpMode::Generic : XdpMode::Native;
-		setup.tolerate_attach_failure = setup.mode == XdpMode::Generic;
-		setup.program.calls = 1;
-		setup.entries = {{false, 0, "o0", true}};
-		StagedRun run = run_staged(lab, setup);
-		skip_if_generic_attach_refused(run, lab, {5, 15, 0});
+		StagedRun run = run_staged_or_skip(lab, single_redirect_setup(subtest));
 
 		json bytes = json::object();
 		for (uint32_t stage : {XDPLAB_STAGE_INGRESS_ENTRY, XDPLAB_STAGE_AFTER_CALL1, XDPLAB_STAGE_EGRESS}) {

@@ -29,15 +29,10 @@ public:
 
 	Measurement run(const std::string &subtest, Lab &lab) override
 	{
-		StagedSetup setup;
-		setup.mode = subtest == "generic" ? XdpMode::Generic : XdpMode::Native;
-		setup.tolerate_attach_failure = setup.mode == XdpMode::Generic;
-		setup.program.calls = 1;
+		StagedSetup setup = single_redirect_setup(subtest);
 		setup.program.write_meta = 1;
 		setup.program.meta_value = kMetaValue;
-		setup.entries = {{false, 0, "o0", true}};
-		StagedRun run = run_staged(lab, setup);
-		skip_if_generic_attach_refused(run, lab, {5, 15, 0});
+		StagedRun run = run_staged_or_skip(lab, setup);
 
 		std::vector<json> valid, len, equal, adjust;
 		for (const auto &e : run.stage(XDPLAB_STAGE_EGRESS)) {

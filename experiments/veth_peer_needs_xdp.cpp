@@ -29,15 +29,11 @@ public:
 
 	Measurement run(const std::string &subtest, Lab &lab) override
 	{
-		StagedSetup setup;
 		PeerState peer = subtest == "xdp" ? PeerState::Xdp : subtest == "gro" ? PeerState::Gro : PeerState::None;
+		StagedSetup setup = single_redirect_setup(subtest);
 		setup.outputs = {peer};
-		setup.mode = subtest == "generic" ? XdpMode::Generic : XdpMode::Native;
-		setup.tolerate_attach_failure = setup.mode == XdpMode::Generic;
-		setup.program.calls = 1;
-		setup.entries = {{false, 0, "o0", false}};
-		StagedRun run = run_staged(lab, setup);
-		skip_if_generic_attach_refused(run, lab, {5, 15, 0});
+		setup.entries[0].egress_prog = false; // only the veth's own rules decide delivery
+		StagedRun run = run_staged_or_skip(lab, setup);
 
 		Measurement m;
 		m.observations["peer_state"] = subtest == "generic" ? "none" : to_string(peer);

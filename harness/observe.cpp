@@ -50,14 +50,28 @@ json drop_tracepoint(const StagedRun &run)
 	return nullptr;
 }
 
-void skip_if_generic_attach_refused(const StagedRun &run, const Lab &lab, const KernelVersion &works_since)
+StagedSetup single_redirect_setup(const std::string &subtest)
 {
-	if (!run.attach_failure)
-		return;
+	StagedSetup setup;
+	setup.mode = subtest.find("generic") != std::string::npos ? XdpMode::Generic : XdpMode::Native;
+	setup.program.calls = 1;
+	setup.program.key[0] = 0;
+	setup.entries = {{false, 0, "o0", true}};
+	return setup;
+}
+
+StagedRun run_staged_or_skip(Lab &lab, const StagedSetup &setup)
+{
+	static const KernelVersion kGenericDevmapProgs{5, 15, 0}; // 2ea5eabaf04a
+	StagedSetup s = setup;
+	s.tolerate_attach_failure = s.tolerate_attach_failure || s.mode == XdpMode::Generic;
+	StagedRun run = run_staged(lab, s);
+	if (!run.attach_failure || setup.tolerate_attach_failure)
+		return run;
 	std::string why = std::string("generic-mode attach refused: ") + strerror(run.attach_failure->err);
-	if (lab.kernel.version < works_since)
+	if (lab.kernel.version < kGenericDevmapProgs)
 		throw SkipSubtest(why + " (a program using a devmap with programs needs generic-mode support from " +
-				  works_since.str() + ", see devmap-prog-generic-mode)");
+				  kGenericDevmapProgs.str() + ", see devmap-prog-generic-mode)");
 	throw std::runtime_error(why);
 }
 

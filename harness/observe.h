@@ -9,6 +9,15 @@
 
 namespace xdplab {
 
+// The bench most of catalog A uses: one bpf_redirect_map call through
+// tx_array[0] -> o0 carrying xdp_egress, the ingress program attached in the
+// mode a subtest named "generic" asks for, else native.
+StagedSetup single_redirect_setup(const std::string &subtest);
+
+// run_staged(), where a generic-mode attach refused before 5.15 is a skip
+// (that refusal is the devmap-prog-generic-mode finding, not this one's).
+StagedRun run_staged_or_skip(Lab &lab, const StagedSetup &setup);
+
 // The value every frame showed, or {"varies": [distinct values]} when frames
 // disagree, or null when no frame showed anything.
 json uniform(const std::vector<json> &per_frame);
@@ -25,9 +34,5 @@ json delivered_as(const StagedRun &run, const std::map<std::string, std::string>
 // xdp_exception): {"event": name, "err": code}, or null.
 json drop_tracepoint(const StagedRun &run);
 
-// A generic-mode attach refused on a kernel older than `works_since` is a skip
-// (that is the devmap-prog-generic-mode finding, not this experiment's);
-// anywhere else it is an error.
-void skip_if_generic_attach_refused(const StagedRun &run, const Lab &lab, const KernelVersion &works_since);
 
 } // namespace xdplab

@@ -15,21 +15,6 @@ namespace {
 
 using Key = std::pair<std::string, std::string>; // (id, subtest)
 
-std::string html_escape(const std::string &s)
-{
-	std::string o;
-	for (char c : s) {
-		switch (c) {
-		case '&': o += "&amp;"; break;
-		case '<': o += "&lt;"; break;
-		case '>': o += "&gt;"; break;
-		case '"': o += "&quot;"; break;
-		default: o += c;
-		}
-	}
-	return o;
-}
-
 std::string md_cell(const std::string &s)
 {
 	std::string o;
@@ -147,10 +132,10 @@ void html_changes(std::ostringstream &h, const std::vector<Change> &changes)
 	}
 	h << "<table><tr><th>experiment/subtest</th><th>what</th><th>values</th></tr>\n";
 	for (const auto &c : changes) {
-		h << "<tr><td>" << html_escape(c.id + "/" + c.subtest) << "</td><td>" << html_escape(c.what)
+		h << "<tr><td>" << markup_escape(c.id + "/" + c.subtest) << "</td><td>" << markup_escape(c.what)
 		  << "</td><td>";
 		for (const auto &[k, v] : c.values)
-			h << "<div><b>" << html_escape(k) << "</b>: <code>" << html_escape(value_str(v)) << "</code></div>";
+			h << "<div><b>" << markup_escape(k) << "</b>: <code>" << markup_escape(value_str(v)) << "</code></div>";
 		h << "</td></tr>\n";
 	}
 	h << "</table>\n";
@@ -286,17 +271,17 @@ Report make_report(const std::vector<ResultFile> &current, const std::optional<s
 	     "<th>started</th><th>confirmed</th><th>deviates</th><th>skipped</th><th>error</th></tr>\n";
 	for (const auto *r : runs) {
 		Summary s = r->summary();
-		h << "<tr><td>" << html_escape(r->kernel.release) << "</td><td>" << r->kernel.version.str() << "</td><td>"
-		  << html_escape(r->started) << "</td><td>" << s.confirmed << "</td><td>" << s.deviates << "</td><td>"
+		h << "<tr><td>" << markup_escape(r->kernel.release) << "</td><td>" << r->kernel.version.str() << "</td><td>"
+		  << markup_escape(r->started) << "</td><td>" << s.confirmed << "</td><td>" << s.deviates << "</td><td>"
 		  << s.skipped << "</td><td>" << s.error << "</td></tr>\n";
 	}
 	h << "</table>\n<p>Hover a cell for its observations; open it for observations, expectation and basis.</p>\n"
 	     "<table><tr><th>experiment/subtest</th>";
 	for (const auto *r : runs)
-		h << "<th>" << html_escape(r->kernel.release) << "</th>";
+		h << "<th>" << markup_escape(r->kernel.release) << "</th>";
 	h << "</tr>\n";
 	for (const auto &key : keys) {
-		h << "<tr><td>" << html_escape(key.first + "/" + key.second) << "</td>";
+		h << "<tr><td>" << markup_escape(key.first + "/" + key.second) << "</td>";
 		for (size_t i = 0; i < runs.size(); ++i) {
 			auto it = idx[i].find(key);
 			if (it == idx[i].end()) {
@@ -304,11 +289,11 @@ Report make_report(const std::vector<ResultFile> &current, const std::optional<s
 				continue;
 			}
 			const SubtestResult &e = *it->second;
-			h << "<td class=\"" << to_string(e.verdict) << "\" title=\"" << html_escape(e.observations.dump())
+			h << "<td class=\"" << to_string(e.verdict) << "\" title=\"" << markup_escape(e.observations.dump())
 			  << "\"><details><summary>" << to_string(e.verdict) << "</summary><pre>observed: "
-			  << html_escape(e.observations.dump(1)) << "\nexpected: " << html_escape(e.expected.dump(1))
-			  << "\nbasis: " << html_escape(e.basis) << "\nreason: " << html_escape(e.reason)
-			  << "</pre></details><div class=\"seed\">" << html_escape(seed_mark(e)) << "</div></td>";
+			  << markup_escape(e.observations.dump(1)) << "\nexpected: " << markup_escape(e.expected.dump(1))
+			  << "\nbasis: " << markup_escape(e.basis) << "\nreason: " << markup_escape(e.reason)
+			  << "</pre></details><div class=\"seed\">" << markup_escape(seed_mark(e)) << "</div></td>";
 		}
 		h << "</tr>\n";
 	}
@@ -320,7 +305,7 @@ Report make_report(const std::vector<ResultFile> &current, const std::optional<s
 	}
 	h << "<h2>Deviations and errors</h2>\n<ul>";
 	for (const auto &p : problems)
-		h << "<li>" << html_escape(p) << "</li>";
+		h << "<li>" << markup_escape(p) << "</li>";
 	h << (problems.empty() ? "<li>None.</li>" : "") << "</ul>\n</body></html>\n";
 	return {md.str(), h.str()};
 }

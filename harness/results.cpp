@@ -129,8 +129,7 @@ void write_file_atomic(const std::string &path, const std::string &content)
 	}
 }
 
-namespace {
-std::string xml_escape(const std::string &s)
+std::string markup_escape(const std::string &s)
 {
 	std::string o;
 	for (char c : s) {
@@ -148,7 +147,6 @@ std::string xml_escape(const std::string &s)
 	}
 	return o;
 }
-} // namespace
 
 std::string to_junit(const RunResults &r)
 {
@@ -157,28 +155,28 @@ std::string to_junit(const RunResults &r)
 	x << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
 	x << "<testsuites name=\"xdplab\" tests=\"" << r.experiments.size() << "\" failures=\"" << s.deviates
 	  << "\" errors=\"" << s.error << "\" skipped=\"" << s.skipped << "\">\n";
-	x << "  <testsuite name=\"xdplab " << xml_escape(r.kernel.release) << "\" tests=\"" << r.experiments.size()
+	x << "  <testsuite name=\"xdplab " << markup_escape(r.kernel.release) << "\" tests=\"" << r.experiments.size()
 	  << "\" failures=\"" << s.deviates << "\" errors=\"" << s.error << "\" skipped=\"" << s.skipped
-	  << "\" time=\"" << r.duration_ms / 1000.0 << "\" timestamp=\"" << xml_escape(r.started) << "\">\n";
-	x << "    <properties><property name=\"kernel\" value=\"" << xml_escape(r.kernel.release)
+	  << "\" time=\"" << r.duration_ms / 1000.0 << "\" timestamp=\"" << markup_escape(r.started) << "\">\n";
+	x << "    <properties><property name=\"kernel\" value=\"" << markup_escape(r.kernel.release)
 	  << "\"/></properties>\n";
 	for (const auto &e : r.experiments) {
-		x << "    <testcase classname=\"" << xml_escape(e.id) << "\" name=\"" << xml_escape(e.subtest)
+		x << "    <testcase classname=\"" << markup_escape(e.id) << "\" name=\"" << markup_escape(e.subtest)
 		  << "\" time=\"" << e.duration_ms / 1000.0 << "\">";
 		std::string detail = "observed: " + e.observations.dump() + "\nexpected: " + e.expected.dump() +
 				     "\nbasis: " + e.basis;
 		switch (e.verdict) {
 		case Verdict::Confirmed: break;
 		case Verdict::Deviates:
-			x << "\n      <failure message=\"" << xml_escape(e.reason) << "\">" << xml_escape(detail)
+			x << "\n      <failure message=\"" << markup_escape(e.reason) << "\">" << markup_escape(detail)
 			  << "</failure>\n    ";
 			break;
 		case Verdict::Error:
-			x << "\n      <error message=\"" << xml_escape(e.reason) << "\">" << xml_escape(detail)
+			x << "\n      <error message=\"" << markup_escape(e.reason) << "\">" << markup_escape(detail)
 			  << "</error>\n    ";
 			break;
 		case Verdict::Skipped:
-			x << "\n      <skipped message=\"" << xml_escape(e.reason) << "\"/>\n    ";
+			x << "\n      <skipped message=\"" << markup_escape(e.reason) << "\"/>\n    ";
 			break;
 		}
 		x << "</testcase>\n";

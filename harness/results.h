@@ -51,6 +51,8 @@ RunResults results_from_json(const json &doc); // throws std::runtime_error on a
 void write_file_atomic(const std::string &path, const std::string &content);
 
 std::string to_junit(const RunResults &r);
+// &, <, >, " escaped; other control characters become spaces (XML and HTML).
+std::string markup_escape(const std::string &s);
 void print_table(std::ostream &out, const RunResults &r);
 
 std::string iso8601_now();

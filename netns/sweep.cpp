@@ -21,23 +21,11 @@ bool belongs_to_dead_run(const std::string &run_id, bool include_kept)
 	return include_kept || !run_is_kept(run_id);
 }
 
-std::vector<std::string> list_netns()
+// Entry names of a directory ("" entries and dot files left out); empty if absent.
+std::vector<std::string> entries_of(const std::string &dir)
 {
 	std::vector<std::string> names;
-	DIR *d = opendir("/run/netns");
-	if (!d)
-		return names;
-	while (dirent *e = readdir(d))
-		if (e->d_name[0] != '.')
-			names.emplace_back(e->d_name);
-	closedir(d);
-	return names;
-}
-
-std::vector<std::string> list_host_links()
-{
-	std::vector<std::string> names;
-	DIR *d = opendir("/sys/class/net");
+	DIR *d = opendir(dir.c_str());
 	if (!d)
 		return names;
 	while (dirent *e = readdir(d))
@@ -52,18 +40,15 @@ std::vector<std::string> list_host_links()
 std::vector<Leftover> find_leftovers(const std::string &tracefs_root, bool include_kept)
 {
 	std::vector<Leftover> out;
-	for (const auto &ns : list_netns())
+	for (const auto &ns : entries_of("/run/netns"))
 		if (auto id = run_id_of_netns(ns); id && belongs_to_dead_run(*id, include_kept))
 			out.push_back({"netns", ns, *id});
-	for (const auto &link : list_host_links())
+	for (const auto &link : entries_of("/sys/class/net"))
 		if (auto id = run_id_of_link(link); id && belongs_to_dead_run(*id, include_kept))
 			out.push_back({"link", link, *id});
-	if (DIR *d = opendir((tracefs_root + "/instances").c_str())) {
-		while (dirent *e = readdir(d))
-			if (auto id = run_id_of_trace_instance(e->d_name); id && belongs_to_dead_run(*id, include_kept))
-				out.push_back({"trace-instance", e->d_name, *id});
-		closedir(d);
-	}
+	for (const auto &inst : entries_of(tracefs_root + "/instances"))
+		if (auto id = run_id_of_trace_instance(inst); id && belongs_to_dead_run(*id, include_kept))
+			out.push_back({"trace-instance", inst, *id});
 	return out;
 }
 

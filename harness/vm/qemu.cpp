@@ -27,8 +27,9 @@ VmProcess::VmProcess(const VmSpec &s) : started_(std::chrono::steady_clock::now(
 		"-accel", to_string(s.accel), "-cpu", s.accel == Accel::Kvm ? "host" : "max", "-m",
 		std::to_string(s.memory_mb), "-smp", "1", "-nodefaults", "-display", "none", "-monitor", "none",
 		"-no-reboot", "-kernel", s.kernel.bzimage, "-initrd", s.initrd,
-		// panic=-1 reboots at once on a panic, and -no-reboot turns that into an exit.
-		"-append", "console=ttyS0 panic=-1 oops=panic loglevel=4 " + s.extra_append,
+		// panic=-1 reboots at once on a panic, and -no-reboot turns that into an exit;
+		// loglevel=6 keeps notice-level boot lines, so even a hung guest leaves a log.
+		"-append", "console=ttyS0 panic=-1 oops=panic loglevel=6 " + s.extra_append,
 		"-serial", "file:" + s.console_log, "-serial", "file:" + s.serial_out};
 	child_ = std::make_unique<bp::child>(qemu, bp::args(args), bp::std_in < bp::null, bp::std_out > bp::null,
 					     bp::std_err > bp::null);
