@@ -73,7 +73,7 @@ public:
 	{
 		if (!lab.dry_run && !lab.caps["bpftool"])
 			throw SkipSubtest("bpftool is not installed (Debian: apt-get install bpftool)");
-		Topology topo(lab.run_id, lab.dry_run);
+		Topology topo(lab.run_id, lab.dry_run, lab.scope());
 		std::string ns = topo.add_namespace("dut");
 		auto links = topo.add_veth(ns, "o0", "02:58:4c:00:01:00", ns, "r0", "02:58:4c:00:02:00");
 		int ifindex = topo.ifindex(ns, links.first);

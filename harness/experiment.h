@@ -43,6 +43,7 @@ struct Lab {
 	std::string run_id;      // 6 hex digits, in every name the run creates
 	uint32_t run_tag = 0;    // the same id as a number, in every frame
 	uint32_t case_id = 0;    // unique per subtest within the run
+	std::string scope() const { return "c" + std::to_string(case_id) + "-"; } // for namespace names
 	RunningKernel kernel;
 	Capabilities caps;
 	int packets = 32;        // frames per case

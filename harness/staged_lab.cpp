@@ -181,7 +181,7 @@ StagedRun run_staged(Lab &lab, StagedSetup setup)
 	setup.program.case_id = lab.case_id;
 
 	// Declared first, destroyed last: links go only after every detach below.
-	Topology topo(lab.run_id, lab.dry_run);
+	Topology topo(lab.run_id, lab.dry_run, lab.scope());
 	std::string ns_snd = topo.add_namespace("snd");
 	std::string ns_dut = topo.add_namespace("dut");
 	auto [l_snd, l_in] = topo.add_veth(ns_snd, "snd", kSenderMac, ns_dut, "in", kIngressMac);
@@ -341,6 +341,12 @@ StagedRun run_staged(Lab &lab, StagedSetup setup)
 	if (out.ringbuf_drops)
 		throw std::runtime_error("the ring buffer dropped " + std::to_string(out.ringbuf_drops) +
 					 " events: observations would be incomplete");
+	// Every frame sent must reach the ingress program; otherwise the bench,
+	// not the kernel behaviour under test, failed, and nothing else can be read.
+	size_t seen = out.stage(XDPLAB_STAGE_INGRESS_ENTRY).size();
+	if (seen != static_cast<size_t>(lab.packets))
+		throw std::runtime_error("the ingress program saw " + std::to_string(seen) + " of " +
+					 std::to_string(lab.packets) + " frames: the bench did not work");
 	return out;
 }
 

@@ -9,7 +9,10 @@
 
 namespace xdplab {
 
-Topology::Topology(std::string run_id, bool dry_run) : run_id_(std::move(run_id)), dry_run_(dry_run) {}
+Topology::Topology(std::string run_id, bool dry_run, std::string scope)
+	: run_id_(std::move(run_id)), dry_run_(dry_run), scope_(std::move(scope))
+{
+}
 
 Topology::~Topology()
 {
@@ -25,7 +28,7 @@ void Topology::run(const std::vector<std::string> &argv)
 
 std::string Topology::add_namespace(const std::string &role)
 {
-	std::string ns = netns_name(run_id_, role);
+	std::string ns = netns_name(run_id_, scope_ + role);
 	run({"ip", "netns", "add", ns});
 	namespaces_.push_back(ns);
 	run({"ip", "-n", ns, "link", "set", "dev", "lo", "up"});
@@ -56,11 +59,6 @@ void Topology::add_address(const std::string &ns, const std::string &link, const
 void Topology::set_offload(const std::string &ns, const std::string &link, const std::string &feature, bool on)
 {
 	run({"ip", "netns", "exec", ns, "ethtool", "-K", link, feature, on ? "on" : "off"});
-}
-
-void Topology::set_mtu(const std::string &ns, const std::string &link, int mtu)
-{
-	run({"ip", "-n", ns, "link", "set", "dev", link, "mtu", std::to_string(mtu)});
 }
 
 void Topology::sysctl(const std::string &ns, const std::string &key, const std::string &value)

@@ -10,7 +10,9 @@ namespace xdplab {
 class Topology {
 public:
 	// dry_run: record the commands for --explain without running them.
-	Topology(std::string run_id, bool dry_run = false);
+	// scope: part of every namespace name, so that the topologies of several
+	// subtests of one run (kept with --keep) never share a name.
+	Topology(std::string run_id, bool dry_run = false, std::string scope = "");
 	~Topology();
 	Topology(const Topology &) = delete;
 	Topology &operator=(const Topology &) = delete;
@@ -18,7 +20,7 @@ public:
 	const std::string &run_id() const { return run_id_; }
 	bool dry_run() const { return dry_run_; }
 
-	// A namespace "xdplab-<run>-<role>" with lo up and IPv6 off (no DAD, RA or
+	// A namespace "xdplab-<run>-<scope><role>" with lo up and IPv6 off (no DAD, RA or
 	// MLD chatter on test links). Returns its name.
 	std::string add_namespace(const std::string &role);
 
@@ -30,7 +32,6 @@ public:
 
 	void add_address(const std::string &ns, const std::string &link, const std::string &cidr);
 	void set_offload(const std::string &ns, const std::string &link, const std::string &feature, bool on);
-	void set_mtu(const std::string &ns, const std::string &link, int mtu);
 	void sysctl(const std::string &ns, const std::string &key, const std::string &value);
 
 	// ifindex of a link (0 in a dry run).
@@ -54,6 +55,7 @@ private:
 
 	std::string run_id_;
 	bool dry_run_;
+	std::string scope_;
 	bool kept_ = false;
 	std::vector<std::string> namespaces_;
 	std::vector<std::pair<std::string, std::string>> links_; // (ns, link): one end of each pair

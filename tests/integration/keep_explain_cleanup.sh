@@ -7,7 +7,9 @@ grep -q '^ip netns add xdplab-' "$WORK/explain" || fail "--explain shows no ip c
 grep -q 'bpftool net attach xdpdrv' "$WORK/explain" || fail "--explain shows no attach"
 [ -z "$(leftovers)" ] || fail "--explain created something: $(leftovers)"
 
-"$XDPLAB" --keep --json "$WORK/r.json" --quiet egress-ifindex/native > "$WORK/keep" 2>&1 || { cat "$WORK/keep"; fail "--keep run failed"; }
+# Two subtests kept side by side.
+"$XDPLAB" --keep --json "$WORK/r.json" --quiet egress-ifindex > "$WORK/keep" 2>&1 || { cat "$WORK/keep"; fail "--keep run failed"; }
+[ "$(ip netns list | grep -c -- '-dut')" -eq 2 ] || fail "--keep did not keep both subtests' topologies"
 grep -q 'run.sh --cleanup' "$WORK/keep" || fail "--keep does not say how to clean up"
 [ -n "$(leftovers)" ] || fail "--keep left nothing up"
 # A later run must not sweep a kept topology away.
