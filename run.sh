@@ -15,12 +15,14 @@ build="$here/build"
 deps=(cmake make g++ pkg-config clang llvm libbpf-dev libelf-dev zlib1g-dev bpftool
       libboost-dev libboost-filesystem-dev libboost-test-dev nlohmann-json3-dev libcli11-dev
       iproute2 ethtool util-linux)
+# Only for the kernel matrix (--kernels, --kernel-image) and its tests.
+vm_deps=(qemu-system-x86 busybox-static cpio xz-utils zstd)
 
 log() { printf 'run.sh: %s\n' "$*" >&2; }
 
 install_missing() {
   local missing=() p
-  for p in "${deps[@]}"; do
+  for p in "$@"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
   done
   [ ${#missing[@]} -eq 0 ] && return 0
@@ -77,7 +79,11 @@ run_harness() {
 }
 
 main() {
-  install_missing
+  local wanted=("${deps[@]}") a
+  for a in "$@"; do
+    case "$a" in test|--kernels|--kernels=*|--kernel-image|--kernel-image=*) wanted+=("${vm_deps[@]}") ;; esac
+  done
+  install_missing "${wanted[@]}"
   build_harness
   case "${1:-}" in
     test)

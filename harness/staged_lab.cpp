@@ -187,6 +187,8 @@ StagedRun run_staged(Lab &lab, StagedSetup setup)
 	auto [l_snd, l_in] = topo.add_veth(ns_snd, "snd", kSenderMac, ns_dut, "in", kIngressMac);
 	topo.add_address(ns_snd, l_snd, "198.18.0.1/24");
 	topo.add_address(ns_dut, l_in, "198.18.0.2/24");
+	topo.add_neighbour(ns_snd, l_snd, "198.18.0.2", kIngressMac);
+	topo.add_neighbour(ns_dut, l_in, "198.18.0.1", kSenderMac);
 	std::vector<std::pair<std::string, std::string>> outputs; // (receiver ns, receiver link)
 	for (size_t i = 0; i < setup.outputs.size(); ++i) {
 		std::string o = "o" + std::to_string(i), r = "r" + std::to_string(i);
@@ -196,6 +198,8 @@ StagedRun run_staged(Lab &lab, StagedSetup setup)
 		std::string net = "198.18." + std::to_string(i + 1) + ".";
 		topo.add_address(ns_dut, l_o, net + "1/24");
 		topo.add_address(ns_r, l_r, net + "2/24");
+		topo.add_neighbour(ns_dut, l_o, net + "2", indexed_mac(2, static_cast<int>(i)));
+		topo.add_neighbour(ns_r, l_r, net + "1", indexed_mac(1, static_cast<int>(i)));
 		if (setup.outputs[i] == PeerState::Gro)
 			topo.set_offload(ns_r, l_r, "gro", true);
 		outputs.emplace_back(ns_r, l_r);

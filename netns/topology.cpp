@@ -56,6 +56,12 @@ void Topology::add_address(const std::string &ns, const std::string &link, const
 	run({"ip", "-n", ns, "address", "add", cidr, "dev", link});
 }
 
+void Topology::add_neighbour(const std::string &ns, const std::string &link, const std::string &ip,
+			     const std::string &mac)
+{
+	run({"ip", "-n", ns, "neigh", "replace", ip, "lladdr", mac, "dev", link, "nud", "permanent"});
+}
+
 void Topology::set_offload(const std::string &ns, const std::string &link, const std::string &feature, bool on)
 {
 	run({"ip", "netns", "exec", ns, "ethtool", "-K", link, feature, on ? "on" : "off"});

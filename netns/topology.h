@@ -31,6 +31,8 @@ public:
 						     const std::string &role_b, const std::string &mac_b);
 
 	void add_address(const std::string &ns, const std::string &link, const std::string &cidr);
+	// A permanent neighbour entry: no ARP on test links, so only our frames move.
+	void add_neighbour(const std::string &ns, const std::string &link, const std::string &ip, const std::string &mac);
 	void set_offload(const std::string &ns, const std::string &link, const std::string &feature, bool on);
 	void sysctl(const std::string &ns, const std::string &key, const std::string &value);
 
