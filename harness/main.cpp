@@ -211,7 +211,6 @@ int run_here(const Options &o, const std::vector<Selection> &selection, Lab base
 		std::cerr << "xdplab: run " << base.run_id << " on kernel " << base.kernel.release << " ("
 			  << base.kernel.version.str() << ")\n";
 		RunnerOptions opt;
-		opt.packets = o.packets;
 		opt.keep = o.keep;
 		opt.progress = true;
 		results = run_experiments(selection, base, opt, std::cerr);

@@ -39,7 +39,6 @@ std::vector<Selection> select(const std::vector<CatalogEntry> &catalog, const st
 void print_list(std::ostream &out, const std::vector<CatalogEntry> &catalog);
 
 struct RunnerOptions {
-	int packets = 32;
 	bool keep = false;
 	bool progress = true;
 };
