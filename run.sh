@@ -90,7 +90,7 @@ main() {
       shift
       mount_tracefs
       trap unmount_tracefs EXIT
-      ctest --test-dir "$build" --output-on-failure "$@"
+      XDPLAB_REQUIRE_INTEGRATION=1 ctest --test-dir "$build" --output-on-failure "$@"
       ;;
     *)
       mount_tracefs
