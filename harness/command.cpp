@@ -1,6 +1,7 @@
 #include "command.h"
 
 #include <boost/process.hpp>
+#include <boost/process/extend.hpp>
 
 #include <cstdlib>
 #include <unistd.h>
@@ -66,7 +67,10 @@ CommandResult run_command(const std::vector<std::string> &argv)
 
 	bp::ipstream out;
 	std::vector<std::string> args(argv.begin() + 1, argv.end());
-	bp::child child(exe, bp::args(args), (bp::std_out & bp::std_err) > out, bp::std_in < bp::null);
+	// A process group of its own: a terminal's Ctrl-C reaches the harness,
+	// which tears down in order, and not the `ip netns del` doing the teardown.
+	auto own_group = bp::extend::on_exec_setup = [](auto &) { setpgid(0, 0); };
+	bp::child child(exe, bp::args(args), (bp::std_out & bp::std_err) > out, bp::std_in < bp::null, own_group);
 	CommandResult r;
 	std::string line;
 	while (std::getline(out, line)) {

@@ -153,6 +153,11 @@ int matrix(const Options &o, const std::vector<Selection> &selection)
 	m.accel = o.accel;
 	m.parallel = o.parallel;
 	m.guest_sabotage = o.guest_sabotage;
+	install_signal_handlers();
+	m.check_interrupt = [] {
+		if (g_interrupted)
+			throw Interrupted();
+	};
 	// The host run is a child of ours and must find the same expectations.
 	setenv("XDPLAB_EXPECTATIONS", o.expectations_dir.c_str(), 1);
 	try {
@@ -172,6 +177,9 @@ int matrix(const Options &o, const std::vector<Selection> &selection)
 			std::cout << "  " << r.label << " (" << r.accel << ") " << r.wall_ms / 1000 << " s";
 		std::cout << "\nreport: " << o.results_dir << "/report.md, " << o.results_dir << "/report.html\n";
 		return rc;
+	} catch (const Interrupted &) {
+		std::cerr << "\nxdplab: interrupted; guests stopped\n";
+		return kExitInterrupted;
 	} catch (const std::exception &e) {
 		std::cerr << "xdplab: " << e.what() << "\n";
 		return 2;

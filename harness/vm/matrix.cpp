@@ -113,6 +113,7 @@ std::vector<KernelRun> run_matrix(const MatrixOptions &opt, const std::vector<Se
 		auto t0 = std::chrono::steady_clock::now();
 		bp::child c(opt.self_exe, bp::args(args), bp::std_out > bp::null);
 		c.wait();
+		opt.check_interrupt(); // Ctrl-C reached the host run too, which cleaned up and stopped
 		run.wall_ms = ms(std::chrono::steady_clock::now() - t0);
 		if (!fs::exists(json))
 			throw std::runtime_error("the host run wrote no results (exit " + std::to_string(c.exit_code()) + ")");
@@ -143,6 +144,19 @@ std::vector<KernelRun> run_matrix(const MatrixOptions &opt, const std::vector<Se
 	plan.harness_args.insert(plan.harness_args.end(), {"--settle-ms", "1500"});
 
 	std::vector<Guest> guests;
+	// Work directories (initramfs trees) go whatever happens, interruption included.
+	struct WorkDirs {
+		std::vector<Guest> &g;
+		~WorkDirs()
+		{
+			for (auto &x : g) {
+				if (x.vm)
+					x.vm->kill();
+				std::error_code ec;
+				fs::remove_all(x.work_dir, ec);
+			}
+		}
+	} work_dirs{guests};
 	for (const auto &img : images) {
 		Guest g;
 		g.kernel = img;
@@ -184,6 +198,7 @@ std::vector<KernelRun> run_matrix(const MatrixOptions &opt, const std::vector<Se
 	auto timeout = std::chrono::seconds(opt.vm_timeout_s);
 	size_t next = 0, finished = 0;
 	while (finished < guests.size()) {
+		opt.check_interrupt(); // unwinding kills every guest still running
 		size_t active = 0;
 		for (auto &g : guests)
 			active += g.vm && !g.done;

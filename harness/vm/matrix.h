@@ -4,6 +4,7 @@
 #include "../runner.h"
 #include "kernel_images.h"
 
+#include <functional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -23,6 +24,7 @@ struct MatrixOptions {
 	std::string accel = "auto";  // auto | kvm | tcg
 	int parallel = 0;            // VMs at once; 0 = number of cores
 	std::string guest_sabotage;  // tests only: "exit-early" or "hang"
+	std::function<void()> check_interrupt = [] {}; // throws to abandon the matrix (guests are killed)
 };
 
 struct KernelRun {

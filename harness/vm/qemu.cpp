@@ -3,6 +3,7 @@
 #include "../command.h"
 
 #include <boost/process.hpp>
+#include <boost/process/extend.hpp>
 
 #include <fstream>
 #include <sstream>
@@ -31,8 +32,10 @@ VmProcess::VmProcess(const VmSpec &s) : started_(std::chrono::steady_clock::now(
 		// loglevel=6 keeps notice-level boot lines, so even a hung guest leaves a log.
 		"-append", "console=ttyS0 panic=-1 oops=panic loglevel=6 " + s.extra_append,
 		"-serial", "file:" + s.console_log, "-serial", "file:" + s.serial_out};
+	// Its own process group, like every tool: on Ctrl-C the harness decides.
+	auto own_group = bp::extend::on_exec_setup = [](auto &) { setpgid(0, 0); };
 	child_ = std::make_unique<bp::child>(qemu, bp::args(args), bp::std_in < bp::null, bp::std_out > bp::null,
-					     bp::std_err > bp::null);
+					     bp::std_err > bp::null, own_group);
 }
 
 VmProcess::~VmProcess()
