@@ -28,6 +28,16 @@ std::string seed_mark(const SubtestResult &r)
 	return !r.seed_claim_holds ? "" : *r.seed_claim_holds ? "seed claim holds" : "seed claim no longer holds";
 }
 
+// "host", "VM (tcg)", or "" for a run outside a matrix.
+std::string ran_on(const RunResults &r)
+{
+	if (!r.runner.is_object())
+		return "";
+	if (r.runner.value("kind", "") == "vm")
+		return "VM (" + r.runner.value("accel", "?") + ")";
+	return r.runner.value("kind", "");
+}
+
 std::string kernel_name(const RunResults &r)
 {
 	return r.kernel.release;
@@ -217,11 +227,12 @@ Report make_report(const std::vector<ResultFile> &current, const std::optional<s
 
 	std::ostringstream md, h;
 	md << "# xdplab kernel matrix\n\n";
-	md << "| kernel | version | started | confirmed | deviates | skipped | error |\n|---|---|---|---|---|---|---|\n";
+	md << "| kernel | version | ran on | started | confirmed | deviates | skipped | error |\n"
+	      "|---|---|---|---|---|---|---|---|\n";
 	for (const auto *r : runs) {
 		Summary s = r->summary();
-		md << "| " << r->kernel.release << " | " << r->kernel.version.str() << " | " << r->started << " | "
-		   << s.confirmed << " | " << s.deviates << " | " << s.skipped << " | " << s.error << " |\n";
+		md << "| " << r->kernel.release << " | " << r->kernel.version.str() << " | " << ran_on(*r) << " | "
+		   << r->started << " | " << s.confirmed << " | " << s.deviates << " | " << s.skipped << " | " << s.error << " |\n";
 	}
 	md << "\nCells: verdict against the expectation for that kernel; *seed* says whether the seed "
 	      "document's own claim holds there.\n\n| experiment/subtest |";
@@ -268,11 +279,11 @@ Report make_report(const std::vector<ResultFile> &current, const std::optional<s
 
 	h << "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>xdplab kernel matrix</title><style>" << kCss
 	  << "</style></head><body>\n<h1>xdplab kernel matrix</h1>\n<table><tr><th>kernel</th><th>version</th>"
-	     "<th>started</th><th>confirmed</th><th>deviates</th><th>skipped</th><th>error</th></tr>\n";
+	     "<th>ran on</th><th>started</th><th>confirmed</th><th>deviates</th><th>skipped</th><th>error</th></tr>\n";
 	for (const auto *r : runs) {
 		Summary s = r->summary();
 		h << "<tr><td>" << markup_escape(r->kernel.release) << "</td><td>" << r->kernel.version.str() << "</td><td>"
-		  << markup_escape(r->started) << "</td><td>" << s.confirmed << "</td><td>" << s.deviates << "</td><td>"
+		  << markup_escape(ran_on(*r)) << "</td><td>" << markup_escape(r->started) << "</td><td>" << s.confirmed << "</td><td>" << s.deviates << "</td><td>"
 		  << s.skipped << "</td><td>" << s.error << "</td></tr>\n";
 	}
 	h << "</table>\n<p>Hover a cell for its observations; open it for observations, expectation and basis.</p>\n"

@@ -59,6 +59,8 @@ json to_json(const RunResults &r)
 			 {"version", {r.kernel.version.major, r.kernel.version.minor, r.kernel.version.patch}}};
 	doc["started"] = r.started;
 	doc["duration_ms"] = r.duration_ms;
+	if (!r.runner.is_null())
+		doc["runner"] = r.runner;
 	doc["experiments"] = json::array();
 	for (const auto &e : r.experiments) {
 		doc["experiments"].push_back({{"id", e.id},
@@ -87,6 +89,7 @@ RunResults results_from_json(const json &doc)
 	r.kernel.version = {v.at(0).get<int>(), v.at(1).get<int>(), v.at(2).get<int>()};
 	r.started = doc.value("started", "");
 	r.duration_ms = doc.value("duration_ms", 0L);
+	r.runner = doc.value("runner", json());
 	for (const auto &e : doc.at("experiments")) {
 		SubtestResult s;
 		s.id = e.at("id").get<std::string>();

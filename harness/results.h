@@ -39,6 +39,9 @@ struct RunResults {
 	std::string started; // ISO 8601, UTC
 	long duration_ms = 0;
 	std::vector<SubtestResult> experiments;
+	// How the kernel was run, when a matrix ran it: {"kind": "host"} or
+	// {"kind": "vm", "accel": "tcg", "package": ..., "image": ...}; null otherwise.
+	json runner;
 	Summary summary() const;
 	// 0 nothing deviates or errs, 1 something deviates, 2 something errs.
 	int exit_code() const;

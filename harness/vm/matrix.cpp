@@ -118,8 +118,10 @@ std::vector<KernelRun> run_matrix(const MatrixOptions &opt, const std::vector<Se
 		if (!fs::exists(json))
 			throw std::runtime_error("the host run wrote no results (exit " + std::to_string(c.exit_code()) + ")");
 		RunResults r = results_from_json(json::parse(read_file(json)));
+		r.runner = {{"kind", "host"}};
 		run.results_file = opt.results_dir + "/" + r.kernel.release + ".json";
-		fs::rename(json, run.results_file);
+		write_file_atomic(run.results_file, to_json(r).dump(2) + "\n");
+		fs::remove(json);
 		progress << "== kernel host (" << r.kernel.release << "): done in " << run.wall_ms / 1000 << " s\n";
 		runs.push_back(run);
 	}
@@ -256,6 +258,12 @@ std::vector<KernelRun> run_matrix(const MatrixOptions &opt, const std::vector<Se
 							   g.console_log);
 				g.run.guest_failed = true;
 			}
+			r.runner = {{"kind", "vm"},
+				    {"accel", to_string(accel)},
+				    {"image", g.kernel.bzimage},
+				    {"package", g.kernel.package},
+				    {"console_log", g.console_log},
+				    {"wall_ms", g.run.wall_ms}};
 			g.run.results_file = opt.results_dir + "/" + r.kernel.release + ".json";
 			write_file_atomic(g.run.results_file, to_json(r).dump(2) + "\n");
 			Summary s = r.summary();
