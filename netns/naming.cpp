@@ -90,6 +90,7 @@ void write_run_pid(const std::string &run_id)
 void remove_run_pid(const std::string &run_id)
 {
 	unlink((run_state_dir() + "/" + run_id + ".pid").c_str());
+	rmdir(run_state_dir().c_str()); // only succeeds once no other run has a file there
 }
 
 bool run_is_alive(const std::string &run_id)

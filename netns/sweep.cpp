@@ -90,7 +90,7 @@ bool run_is_kept(const std::string &run_id)
 void forget_run(const std::string &run_id)
 {
 	unlink((run_state_dir() + "/" + run_id + ".kept").c_str());
-	remove_run_pid(run_id);
+	remove_run_pid(run_id); // last: it removes the directory once empty
 }
 
 } // namespace xdplab

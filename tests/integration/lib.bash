@@ -36,6 +36,11 @@ leftovers() {
   ls "$(tracefs_root)/instances" 2>/dev/null | grep -E "^xdplab-${id}$" || true
 }
 
+# The liveness directory exists only while some run is alive or kept.
+state_dir_left() {
+  [ -d /run/xdplab ] && ls -A /run/xdplab
+}
+
 host_xdp_attachments() {
   ip -d link show 2>/dev/null | grep -c 'prog/xdp' || true
 }
