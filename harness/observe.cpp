@@ -43,7 +43,7 @@ json drop_tracepoint(const StagedRun &run)
 {
 	for (const auto &t : run.tracepoints) {
 		auto f = trace_fields(t.body);
-		int err = f.count("err") ? std::stoi(f["err"]) : 0;
+		int err = f.count("err") ? static_cast<int>(std::strtol(f["err"].c_str(), nullptr, 0)) : 0;
 		if (err != 0 || t.event == "xdp_exception")
 			return {{"event", t.event}, {"err", err}};
 	}

@@ -69,11 +69,12 @@ json event_json(const xdplab_event &e)
 bool is_ours(const TraceRecord &r, const std::set<unsigned> &prog_ids, const std::set<int> &ifindexes)
 {
 	auto f = trace_fields(r.body);
+	auto number = [](const std::string &v) { return std::strtol(v.c_str(), nullptr, 0); };
 	if (f.count("prog_id"))
-		return prog_ids.count(static_cast<unsigned>(std::stoul(f["prog_id"]))) > 0;
+		return prog_ids.count(static_cast<unsigned>(number(f["prog_id"]))) > 0;
 	// xdp_devmap_xmit carries no program, only devices.
 	for (const char *k : {"from_ifindex", "to_ifindex", "ifindex"})
-		if (f.count(k) && ifindexes.count(std::stoi(f[k])))
+		if (f.count(k) && ifindexes.count(static_cast<int>(number(f[k]))))
 			return true;
 	return false;
 }
@@ -112,19 +113,6 @@ int StagedRun::tracepoint_count(const std::string &event) const
 	for (const auto &t : tracepoints)
 		n += t.event == event;
 	return n;
-}
-
-json StagedRun::first_tracepoint(const std::string &event) const
-{
-	for (const auto &t : tracepoints)
-		if (t.event == event) {
-			auto f = trace_fields(t.body);
-			json j = {{"event", t.event}, {"raw", t.raw}};
-			if (f.count("err"))
-				j["err"] = std::stoi(f["err"]);
-			return j;
-		}
-	return nullptr;
 }
 
 json StagedRun::evidence() const

@@ -67,8 +67,6 @@ struct StagedRun {
 	std::map<std::string, int> delivered() const;                // receiver role -> count
 	std::string role_of_ifindex(int ifindex) const;              // "" when none
 	int tracepoint_count(const std::string &event) const;
-	// The first tracepoint of that event, as {event, err, raw}, or null.
-	json first_tracepoint(const std::string &event) const;
 	// Evidence common to every staged experiment, for the results file.
 	json evidence() const;
 };

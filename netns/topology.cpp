@@ -91,11 +91,6 @@ int Topology::ifindex(const std::string &ns, const std::string &link) const
 	return dry_run_ ? 0 : ifindex_in(ns, link);
 }
 
-void Topology::on_teardown(std::function<void()> fn)
-{
-	teardown_hooks_.push_back(std::move(fn));
-}
-
 std::vector<std::string> Topology::teardown_commands() const
 {
 	std::vector<std::string> cmds;
@@ -108,18 +103,10 @@ std::vector<std::string> Topology::teardown_commands() const
 
 void Topology::teardown() noexcept
 {
-	if (kept_ || dry_run_) {
-		teardown_hooks_.clear();
+	// XDP programs are detached by their owners (XdpAttachment), which are
+	// destroyed before the topology.
+	if (kept_ || dry_run_)
 		return;
-	}
-	for (auto it = teardown_hooks_.rbegin(); it != teardown_hooks_.rend(); ++it) {
-		try {
-			(*it)();
-		} catch (const std::exception &e) {
-			std::cerr << "xdplab: teardown: " << e.what() << "\n";
-		}
-	}
-	teardown_hooks_.clear();
 	// Best effort, every step: one failure must not leave the rest behind.
 	for (auto it = links_.rbegin(); it != links_.rend(); ++it) {
 		try {

@@ -1,7 +1,6 @@
 // A veth/netns topology owned by one run: everything added here is removed by
 // the destructor (links, then namespaces), unless keep() was called.
 #pragma once
-#include <functional>
 #include <string>
 #include <vector>
 
@@ -39,16 +38,12 @@ public:
 	// ifindex of a link (0 in a dry run).
 	int ifindex(const std::string &ns, const std::string &link) const;
 
-	// Runs before links are removed (XDP detach), newest first.
-	void on_teardown(std::function<void()> fn);
-
 	// Leave everything in place; teardown_commands() says how to remove it.
 	void keep() { kept_ = true; }
 	std::vector<std::string> teardown_commands() const;
 
 	// Every command this topology ran (or would run), for --explain.
 	const std::vector<std::string> &commands() const { return log_; }
-	void note(const std::string &comment) { log_.push_back("# " + comment); }
 
 	void teardown() noexcept;
 
@@ -61,7 +56,6 @@ private:
 	bool kept_ = false;
 	std::vector<std::string> namespaces_;
 	std::vector<std::pair<std::string, std::string>> links_; // (ns, link): one end of each pair
-	std::vector<std::function<void()>> teardown_hooks_;
 	std::vector<std::string> log_;
 };
 
