@@ -217,108 +217,141 @@ std::vector<Change> changes_from_baseline(const std::vector<ResultFile> &baselin
 	return out;
 }
 
-Report make_report(const std::vector<ResultFile> &current, const std::optional<std::vector<ResultFile>> &baseline)
-{
-	auto runs = ordered(current);
-	auto keys = all_keys(runs);
-	std::vector<std::map<Key, const SubtestResult *>> idx;
-	for (const auto *r : runs)
-		idx.push_back(index(*r));
+namespace {
 
-	std::ostringstream md, h;
+// Everything both renderers show, computed once.
+struct ReportModel {
+	std::vector<const RunResults *> runs; // columns, by kernel version
+	std::vector<Key> rows;
+	std::vector<std::map<Key, const SubtestResult *>> cells; // per column
+	std::vector<Change> between;
+	std::optional<std::vector<Change>> since_baseline;
+	std::vector<std::string> problems; // deviations and errors, one line each
+
+	const SubtestResult *cell(size_t column, const Key &row) const
+	{
+		auto it = cells[column].find(row);
+		return it == cells[column].end() ? nullptr : it->second;
+	}
+};
+
+ReportModel model_of(const std::vector<ResultFile> &current, const std::optional<std::vector<ResultFile>> &baseline)
+{
+	ReportModel m;
+	m.runs = ordered(current);
+	m.rows = all_keys(m.runs);
+	for (const auto *r : m.runs)
+		m.cells.push_back(index(*r));
+	m.between = changes_between_kernels(current);
+	if (baseline)
+		m.since_baseline = changes_from_baseline(*baseline, current);
+	for (const auto *r : m.runs)
+		for (const auto &e : r->experiments)
+			if (e.verdict == Verdict::Deviates || e.verdict == Verdict::Error)
+				m.problems.push_back(r->kernel.release + ": " + e.id + "/" + e.subtest + " " +
+						     to_string(e.verdict) + ": " + e.reason);
+	return m;
+}
+
+std::string render_markdown(const ReportModel &m)
+{
+	std::ostringstream md;
 	md << "# xdplab kernel matrix\n\n";
 	md << "| kernel | version | ran on | started | confirmed | deviates | skipped | error |\n"
 	      "|---|---|---|---|---|---|---|---|\n";
-	for (const auto *r : runs) {
+	for (const auto *r : m.runs) {
 		Summary s = r->summary();
 		md << "| " << r->kernel.release << " | " << r->kernel.version.str() << " | " << ran_on(*r) << " | "
-		   << r->started << " | " << s.confirmed << " | " << s.deviates << " | " << s.skipped << " | " << s.error << " |\n";
+		   << r->started << " | " << s.confirmed << " | " << s.deviates << " | " << s.skipped << " | " << s.error
+		   << " |\n";
 	}
 	md << "\nCells: verdict against the expectation for that kernel; *seed* says whether the seed "
 	      "document's own claim holds there.\n\n| experiment/subtest |";
-	for (const auto *r : runs)
+	for (const auto *r : m.runs)
 		md << " " << r->kernel.release << " |";
 	md << "\n|---|";
-	for (size_t i = 0; i < runs.size(); ++i)
+	for (size_t i = 0; i < m.runs.size(); ++i)
 		md << "---|";
 	md << "\n";
-	for (const auto &key : keys) {
-		md << "| " << key.first << "/" << key.second << " |";
-		for (size_t i = 0; i < runs.size(); ++i) {
-			auto it = idx[i].find(key);
-			if (it == idx[i].end()) {
+	for (const auto &row : m.rows) {
+		md << "| " << row.first << "/" << row.second << " |";
+		for (size_t i = 0; i < m.runs.size(); ++i) {
+			const SubtestResult *e = m.cell(i, row);
+			if (!e) {
 				md << " — |";
 				continue;
 			}
-			const SubtestResult &e = *it->second;
-			std::string seed = !e.seed_claim_holds ? "" : *e.seed_claim_holds ? " · seed ✓" : " · seed ✗";
-			md << " " << to_string(e.verdict) << seed << " |";
+			std::string seed = !e->seed_claim_holds ? "" : *e->seed_claim_holds ? " · seed ✓" : " · seed ✗";
+			md << " " << to_string(e->verdict) << seed << " |";
 		}
 		md << "\n";
 	}
-	auto between = changes_between_kernels(current);
 	md << "\n## Changed between kernels\n\n";
-	markdown_changes(md, between);
-	std::vector<Change> since;
-	if (baseline) {
-		since = changes_from_baseline(*baseline, current);
+	markdown_changes(md, m.between);
+	if (m.since_baseline) {
 		md << "\n## Changed since the baseline\n\n";
-		markdown_changes(md, since);
+		markdown_changes(md, *m.since_baseline);
 	}
-	std::vector<std::string> problems;
-	for (const auto *r : runs)
-		for (const auto &e : r->experiments)
-			if (e.verdict == Verdict::Deviates || e.verdict == Verdict::Error)
-				problems.push_back(r->kernel.release + ": " + e.id + "/" + e.subtest + " " + to_string(e.verdict) +
-						   ": " + e.reason);
 	md << "\n## Deviations and errors\n\n";
-	if (problems.empty())
+	if (m.problems.empty())
 		md << "None.\n";
-	for (const auto &p : problems)
+	for (const auto &p : m.problems)
 		md << "- " << md_cell(p) << "\n";
+	return md.str();
+}
 
+std::string render_html(const ReportModel &m)
+{
+	std::ostringstream h;
 	h << "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>xdplab kernel matrix</title><style>" << kCss
 	  << "</style></head><body>\n<h1>xdplab kernel matrix</h1>\n<table><tr><th>kernel</th><th>version</th>"
 	     "<th>ran on</th><th>started</th><th>confirmed</th><th>deviates</th><th>skipped</th><th>error</th></tr>\n";
-	for (const auto *r : runs) {
+	for (const auto *r : m.runs) {
 		Summary s = r->summary();
 		h << "<tr><td>" << markup_escape(r->kernel.release) << "</td><td>" << r->kernel.version.str() << "</td><td>"
-		  << markup_escape(ran_on(*r)) << "</td><td>" << markup_escape(r->started) << "</td><td>" << s.confirmed << "</td><td>" << s.deviates << "</td><td>"
-		  << s.skipped << "</td><td>" << s.error << "</td></tr>\n";
+		  << markup_escape(ran_on(*r)) << "</td><td>" << markup_escape(r->started) << "</td><td>" << s.confirmed
+		  << "</td><td>" << s.deviates << "</td><td>" << s.skipped << "</td><td>" << s.error << "</td></tr>\n";
 	}
 	h << "</table>\n<p>Hover a cell for its observations; open it for observations, expectation and basis.</p>\n"
 	     "<table><tr><th>experiment/subtest</th>";
-	for (const auto *r : runs)
+	for (const auto *r : m.runs)
 		h << "<th>" << markup_escape(r->kernel.release) << "</th>";
 	h << "</tr>\n";
-	for (const auto &key : keys) {
-		h << "<tr><td>" << markup_escape(key.first + "/" + key.second) << "</td>";
-		for (size_t i = 0; i < runs.size(); ++i) {
-			auto it = idx[i].find(key);
-			if (it == idx[i].end()) {
+	for (const auto &row : m.rows) {
+		h << "<tr><td>" << markup_escape(row.first + "/" + row.second) << "</td>";
+		for (size_t i = 0; i < m.runs.size(); ++i) {
+			const SubtestResult *e = m.cell(i, row);
+			if (!e) {
 				h << "<td>—</td>";
 				continue;
 			}
-			const SubtestResult &e = *it->second;
-			h << "<td class=\"" << to_string(e.verdict) << "\" title=\"" << markup_escape(e.observations.dump())
-			  << "\"><details><summary>" << to_string(e.verdict) << "</summary><pre>observed: "
-			  << markup_escape(e.observations.dump(1)) << "\nexpected: " << markup_escape(e.expected.dump(1))
-			  << "\nbasis: " << markup_escape(e.basis) << "\nreason: " << markup_escape(e.reason)
-			  << "</pre></details><div class=\"seed\">" << markup_escape(seed_mark(e)) << "</div></td>";
+			h << "<td class=\"" << to_string(e->verdict) << "\" title=\"" << markup_escape(e->observations.dump())
+			  << "\"><details><summary>" << to_string(e->verdict) << "</summary><pre>observed: "
+			  << markup_escape(e->observations.dump(1)) << "\nexpected: " << markup_escape(e->expected.dump(1))
+			  << "\nbasis: " << markup_escape(e->basis) << "\nreason: " << markup_escape(e->reason)
+			  << "</pre></details><div class=\"seed\">" << markup_escape(seed_mark(*e)) << "</div></td>";
 		}
 		h << "</tr>\n";
 	}
 	h << "</table>\n<h2>Changed between kernels</h2>\n";
-	html_changes(h, between);
-	if (baseline) {
+	html_changes(h, m.between);
+	if (m.since_baseline) {
 		h << "<h2>Changed since the baseline</h2>\n";
-		html_changes(h, since);
+		html_changes(h, *m.since_baseline);
 	}
 	h << "<h2>Deviations and errors</h2>\n<ul>";
-	for (const auto &p : problems)
+	for (const auto &p : m.problems)
 		h << "<li>" << markup_escape(p) << "</li>";
-	h << (problems.empty() ? "<li>None.</li>" : "") << "</ul>\n</body></html>\n";
-	return {md.str(), h.str()};
+	h << (m.problems.empty() ? "<li>None.</li>" : "") << "</ul>\n</body></html>\n";
+	return h.str();
+}
+
+} // namespace
+
+Report make_report(const std::vector<ResultFile> &current, const std::optional<std::vector<ResultFile>> &baseline)
+{
+	ReportModel m = model_of(current, baseline);
+	return {render_markdown(m), render_html(m)};
 }
 
 void write_report(const std::vector<ResultFile> &current, const std::optional<std::vector<ResultFile>> &baseline,
