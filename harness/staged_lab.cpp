@@ -160,116 +160,105 @@ json StagedRun::evidence() const
 	return ev;
 }
 
-StagedRun run_staged(Lab &lab, StagedSetup setup)
-{
-	StagedRun out;
-	out.mode = setup.mode;
-	out.packets = lab.packets;
-	setup.program.run_id = lab.run_tag;
-	setup.program.case_id = lab.case_id;
+namespace {
 
-	// Declared first, destroyed last: links go only after every detach below.
-	Topology topo(lab.run_id, lab.dry_run, lab.scope());
-	std::string ns_snd = topo.add_namespace("snd");
-	std::string ns_dut = topo.add_namespace("dut");
+struct Link {
+	std::string role, ns, name;
+};
+
+// The namespaces and links of one bench, by role.
+struct Bench {
+	Link sender, ingress;
+	std::vector<Link> outputs, receivers; // o<i> in dut, r<i> in its own namespace
+};
+
+Bench build_bench(Topology &topo, const StagedSetup &setup, std::map<std::string, int> &ifindex)
+{
+	Bench b;
+	std::string ns_snd = topo.add_namespace("snd"), ns_dut = topo.add_namespace("dut");
 	auto [l_snd, l_in] = topo.add_veth(ns_snd, "snd", kSenderMac, ns_dut, "in", kIngressMac);
+	b.sender = {"snd", ns_snd, l_snd};
+	b.ingress = {"in", ns_dut, l_in};
 	topo.add_address(ns_snd, l_snd, "198.18.0.1/24");
 	topo.add_address(ns_dut, l_in, "198.18.0.2/24");
 	topo.add_neighbour(ns_snd, l_snd, "198.18.0.2", kIngressMac);
 	topo.add_neighbour(ns_dut, l_in, "198.18.0.1", kSenderMac);
-	std::vector<std::pair<std::string, std::string>> outputs; // (receiver ns, receiver link)
 	for (size_t i = 0; i < setup.outputs.size(); ++i) {
+		int n = static_cast<int>(i);
 		std::string o = "o" + std::to_string(i), r = "r" + std::to_string(i);
 		std::string ns_r = topo.add_namespace(r);
-		auto [l_o, l_r] = topo.add_veth(ns_dut, o, indexed_mac(1, static_cast<int>(i)), ns_r, r,
-						indexed_mac(2, static_cast<int>(i)));
+		auto [l_o, l_r] = topo.add_veth(ns_dut, o, indexed_mac(1, n), ns_r, r, indexed_mac(2, n));
 		std::string net = "198.18." + std::to_string(i + 1) + ".";
 		topo.add_address(ns_dut, l_o, net + "1/24");
 		topo.add_address(ns_r, l_r, net + "2/24");
-		topo.add_neighbour(ns_dut, l_o, net + "2", indexed_mac(2, static_cast<int>(i)));
-		topo.add_neighbour(ns_r, l_r, net + "1", indexed_mac(1, static_cast<int>(i)));
+		topo.add_neighbour(ns_dut, l_o, net + "2", indexed_mac(2, n));
+		topo.add_neighbour(ns_r, l_r, net + "1", indexed_mac(1, n));
 		if (setup.outputs[i] == PeerState::Gro)
 			topo.set_offload(ns_r, l_r, "gro", true);
-		outputs.emplace_back(ns_r, l_r);
-		out.ifindex[o] = topo.ifindex(ns_dut, l_o);
-		out.ifindex[r] = topo.ifindex(ns_r, l_r);
+		b.outputs.push_back({o, ns_dut, l_o});
+		b.receivers.push_back({r, ns_r, l_r});
 	}
-	out.ifindex["snd"] = topo.ifindex(ns_snd, l_snd);
-	out.ifindex["in"] = topo.ifindex(ns_dut, l_in);
-	lab.check_interrupt();
+	for (const auto &l : b.outputs)
+		ifindex[l.role] = topo.ifindex(l.ns, l.name);
+	for (const auto &l : b.receivers)
+		ifindex[l.role] = topo.ifindex(l.ns, l.name);
+	ifindex["snd"] = topo.ifindex(ns_snd, l_snd);
+	ifindex["in"] = topo.ifindex(ns_dut, l_in);
+	return b;
+}
 
-	if (setup.configure)
-		setup.configure(out.ifindex, setup);
-
-	if (lab.dry_run) {
-		std::ostream &o = *lab.explain;
-		for (const auto &c : topo.commands())
-			o << c << "\n";
-		o << "# load build/bpf/staged.bpf.o (xdp_ingress, xdp_egress [xdp/devmap], xdp_peer) with .rodata cfg: "
-		  << describe_config(setup.program) << "\n";
-		for (const auto &e : setup.entries)
-			o << "# " << (e.hash ? "tx_hash" : "tx_array") << "[" << e.key << "] = { ifindex of "
-			  << link_name(lab.run_id, e.target) << ", prog " << (e.egress_prog ? "xdp_egress" : "none")
-			  << " }\n";
-		for (size_t i = 0; i < setup.outputs.size(); ++i)
-			if (setup.outputs[i] == PeerState::Xdp)
-				o << XdpAttachment::command(outputs[i].first, outputs[i].second, 0, XdpMode::Native)
-				  << "   # xdp_peer\n";
-		if (setup.sender_receiver)
-			o << XdpAttachment::command(ns_snd, l_snd, 0, XdpMode::Native) << "   # xdp_peer\n";
-		o << XdpAttachment::command(ns_dut, l_in, 0, setup.mode) << "   # xdp_ingress\n";
-		o << "# then send " << lab.packets << " tagged UDP frames (port " << XDPLAB_UDP_PORT << ") from "
-		  << l_snd << " in " << ns_snd << " over AF_PACKET; count them at every receiver\n";
-		throw ExplainedOnly();
-	}
-
-	StagedPrograms progs(setup.program);
-	out.ingress_prog_id = progs.ingress_id();
-	out.egress_prog_id = progs.egress_id();
-	out.peer_prog_id = progs.peer_id();
-	for (const auto &e : setup.entries) {
-		if (!out.ifindex.count(e.target))
-			throw std::runtime_error("devmap entry names unknown link role " + e.target);
-		int err = progs.set_devmap_entry(ns_dut, e.hash, e.key, out.ifindex[e.target], e.egress_prog);
-		if (err)
-			throw std::runtime_error("devmap update key " + std::to_string(e.key) + " -> " + e.target + ": " +
-						 strerror(-err));
-	}
-
-	std::vector<std::unique_ptr<XdpAttachment>> attachments;
+void explain_bench(std::ostream &o, const Topology &topo, const Bench &b, const StagedSetup &setup, const Lab &lab)
+{
+	for (const auto &c : topo.commands())
+		o << c << "\n";
+	o << "# load build/bpf/staged.bpf.o (xdp_ingress, xdp_egress [xdp/devmap], xdp_peer) with .rodata cfg: "
+	  << describe_config(setup.program) << "\n";
+	for (const auto &e : setup.entries)
+		o << "# " << (e.hash ? "tx_hash" : "tx_array") << "[" << e.key << "] = { ifindex of "
+		  << link_name(lab.run_id, e.target) << ", prog " << (e.egress_prog ? "xdp_egress" : "none") << " }\n";
 	for (size_t i = 0; i < setup.outputs.size(); ++i)
 		if (setup.outputs[i] == PeerState::Xdp)
-			attachments.push_back(XdpAttachment::attach(outputs[i].first, outputs[i].second, progs.peer_fd(),
-								    XdpMode::Native));
+			o << XdpAttachment::command(b.receivers[i].ns, b.receivers[i].name, 0, XdpMode::Native)
+			  << "   # xdp_peer\n";
 	if (setup.sender_receiver)
-		attachments.push_back(XdpAttachment::attach(ns_snd, l_snd, progs.peer_fd(), XdpMode::Native));
-	AttachFailure failure;
-	auto ingress = XdpAttachment::try_attach(ns_dut, l_in, progs.ingress_fd(), setup.mode, failure);
-	if (!ingress) {
-		if (!setup.tolerate_attach_failure)
-			throw std::runtime_error("cannot attach the ingress program (" + to_string(setup.mode) +
-						 "): " + strerror(failure.err) +
-						 (failure.message.empty() ? "" : " (" + failure.message + ")"));
-		out.attach_failure = failure;
-		return out;
-	}
-	attachments.push_back(std::move(ingress));
+		o << XdpAttachment::command(b.sender.ns, b.sender.name, 0, XdpMode::Native) << "   # xdp_peer\n";
+	o << XdpAttachment::command(b.ingress.ns, b.ingress.name, 0, setup.mode) << "   # xdp_ingress\n";
+	o << "# then send " << lab.packets << " tagged UDP frames (port " << XDPLAB_UDP_PORT << ") from "
+	  << b.sender.name << " in " << b.sender.ns << " over AF_PACKET; count them at every receiver\n";
+}
 
-	std::vector<Receiver> receivers;
-	for (size_t i = 0; i < outputs.size(); ++i)
-		receivers.push_back({"o" + std::to_string(i), std::make_unique<FrameReceiver>(
-								       outputs[i].first, outputs[i].second, lab.run_tag, lab.case_id)});
+// xdp_peer on every receiving link that needs it (and on the sender, for XDP_TX).
+std::vector<std::unique_ptr<XdpAttachment>> attach_peers(const Bench &b, const StagedSetup &setup,
+							 const StagedPrograms &progs)
+{
+	std::vector<std::unique_ptr<XdpAttachment>> out;
+	for (size_t i = 0; i < setup.outputs.size(); ++i)
+		if (setup.outputs[i] == PeerState::Xdp)
+			out.push_back(XdpAttachment::attach(b.receivers[i].ns, b.receivers[i].name, progs.peer_fd(),
+							    XdpMode::Native));
+	if (setup.sender_receiver)
+		out.push_back(XdpAttachment::attach(b.sender.ns, b.sender.name, progs.peer_fd(), XdpMode::Native));
+	return out;
+}
+
+std::vector<Receiver> open_receivers(const Bench &b, const StagedSetup &setup, const Lab &lab)
+{
+	std::vector<Receiver> rx;
+	auto add = [&](const std::string &role, const Link &l) {
+		rx.push_back({role, std::make_unique<FrameReceiver>(l.ns, l.name, lab.run_tag, lab.case_id)});
+	};
+	for (size_t i = 0; i < b.receivers.size(); ++i)
+		add(b.outputs[i].role, b.receivers[i]); // named after the egress link they sit behind
 	if (setup.ingress_stack_receiver)
-		receivers.push_back({"ingress_stack", std::make_unique<FrameReceiver>(ns_dut, l_in, lab.run_tag, lab.case_id)});
+		add("ingress_stack", b.ingress);
 	if (setup.sender_receiver)
-		receivers.push_back({"sender", std::make_unique<FrameReceiver>(ns_snd, l_snd, lab.run_tag, lab.case_id)});
+		add("sender", b.sender);
+	return rx;
+}
 
-	if (lab.trace)
-		lab.trace->drain(); // whatever came before this subtest is not its evidence
-	progs.drain_events();
-	lab.check_interrupt();
-
-	FrameSender sender(ns_snd, l_snd);
+void send_frames(const Bench &b, const Lab &lab)
+{
+	FrameSender sender(b.sender.ns, b.sender.name);
 	FrameSpec spec;
 	spec.src = parse_mac(kSenderMac);
 	spec.dst = parse_mac(kIngressMac);
@@ -281,9 +270,12 @@ StagedRun run_staged(Lab &lab, StagedSetup setup)
 		spec.seq = static_cast<uint32_t>(seq);
 		sender.send(build_frame(spec));
 	}
+}
 
-	// Collect until nothing new has arrived for a while: deliveries that are
-	// expected to be zero need the full quiet period to be believed.
+// Receives until nothing new has arrived for lab.settle_ms: deliveries that
+// are expected to be zero need the full quiet period to be believed.
+void collect(Lab &lab, StagedPrograms &progs, std::vector<Receiver> &receivers, StagedRun &out)
+{
 	using clock = std::chrono::steady_clock;
 	const std::chrono::milliseconds quiet(lab.settle_ms), limit(5000 + 4 * lab.settle_ms);
 	auto start = clock::now(), last = start;
@@ -304,22 +296,86 @@ StagedRun run_staged(Lab &lab, StagedSetup setup)
 	for (auto &r : receivers)
 		out.received[r.role] = r.rx->frames();
 	out.ringbuf_drops = progs.ringbuf_drops();
+}
 
-	if (lab.trace) {
-		std::set<unsigned> ids{out.ingress_prog_id, out.egress_prog_id, out.peer_prog_id};
-		std::set<int> ifxs;
-		for (const auto &[role, idx] : out.ifindex)
-			ifxs.insert(idx);
-		out.stage_lines_available = lab.trace->has_event("bpf_trace/bpf_trace_printk");
-		for (const auto &rec : lab.trace->drain()) {
-			if (rec.event == "bpf_trace_printk") {
-				if (auto msg = stage_message(rec, lab.run_tag))
-					out.stage_lines.push_back(rec.task + " [" + std::to_string(rec.cpu) + "] " + *msg);
-			} else if (is_ours(rec, ids, ifxs)) {
-				out.tracepoints.push_back(rec);
-			}
+// This subtest's lines from the run's tracefs instance: its programs' stage
+// lines, and the kernel tracepoints that concern its programs or links.
+void read_trace(Lab &lab, StagedRun &out)
+{
+	if (!lab.trace)
+		return;
+	std::set<unsigned> ids{out.ingress_prog_id, out.egress_prog_id, out.peer_prog_id};
+	std::set<int> ifxs;
+	for (const auto &[role, idx] : out.ifindex)
+		ifxs.insert(idx);
+	out.stage_lines_available = lab.trace->has_event("bpf_trace/bpf_trace_printk");
+	for (const auto &rec : lab.trace->drain()) {
+		if (rec.event == "bpf_trace_printk") {
+			if (auto msg = stage_message(rec, lab.run_tag))
+				out.stage_lines.push_back(rec.task + " [" + std::to_string(rec.cpu) + "] " + *msg);
+		} else if (is_ours(rec, ids, ifxs)) {
+			out.tracepoints.push_back(rec);
 		}
 	}
+}
+
+} // namespace
+
+StagedRun run_staged(Lab &lab, StagedSetup setup)
+{
+	StagedRun out;
+	out.mode = setup.mode;
+	out.packets = lab.packets;
+	setup.program.run_id = lab.run_tag;
+	setup.program.case_id = lab.case_id;
+
+	// Declared first, destroyed last: links go only after every detach below.
+	Topology topo(lab.run_id, lab.dry_run, lab.scope());
+	Bench bench = build_bench(topo, setup, out.ifindex);
+	lab.check_interrupt();
+	if (setup.configure)
+		setup.configure(out.ifindex, setup);
+	if (lab.dry_run) {
+		explain_bench(*lab.explain, topo, bench, setup, lab);
+		throw ExplainedOnly();
+	}
+
+	StagedPrograms progs(setup.program);
+	out.ingress_prog_id = progs.ingress_id();
+	out.egress_prog_id = progs.egress_id();
+	out.peer_prog_id = progs.peer_id();
+	for (const auto &e : setup.entries) {
+		if (!out.ifindex.count(e.target))
+			throw std::runtime_error("devmap entry names unknown link role " + e.target);
+		int err = progs.set_devmap_entry(bench.ingress.ns, e.hash, e.key, out.ifindex[e.target], e.egress_prog);
+		if (err)
+			throw std::runtime_error("devmap update key " + std::to_string(e.key) + " -> " + e.target + ": " +
+						 strerror(-err));
+	}
+
+	auto attachments = attach_peers(bench, setup, progs);
+	AttachFailure failure;
+	auto ingress = XdpAttachment::try_attach(bench.ingress.ns, bench.ingress.name, progs.ingress_fd(), setup.mode,
+						 failure);
+	if (!ingress) {
+		if (!setup.tolerate_attach_failure)
+			throw std::runtime_error("cannot attach the ingress program (" + to_string(setup.mode) +
+						 "): " + strerror(failure.err) +
+						 (failure.message.empty() ? "" : " (" + failure.message + ")"));
+		out.attach_failure = failure;
+		return out;
+	}
+	attachments.push_back(std::move(ingress));
+
+	std::vector<Receiver> receivers = open_receivers(bench, setup, lab);
+	if (lab.trace)
+		lab.trace->drain(); // whatever came before this subtest is not its evidence
+	progs.drain_events();
+	lab.check_interrupt();
+
+	send_frames(bench, lab);
+	collect(lab, progs, receivers, out);
+	read_trace(lab, out);
 
 	if (lab.keep) {
 		topo.keep();
