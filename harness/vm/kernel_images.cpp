@@ -62,6 +62,11 @@ std::optional<std::string> newest_debian_kernel_package(const std::string &serie
 KernelImage fetch_debian_kernel(const std::string &series, const std::string &cache_dir)
 {
 	auto pkg = newest_debian_kernel_package(series);
+	if (!pkg) {
+		// Package lists may be missing or stale on a machine that had everything else.
+		run_command({"apt-get", "update", "-qq"});
+		pkg = newest_debian_kernel_package(series);
+	}
 	if (!pkg)
 		throw std::runtime_error("no Debian kernel package for series " + series +
 					 " (apt-cache search linux-image-" + series + "; run apt-get update?)");
