@@ -12,9 +12,7 @@ namespace fs = std::filesystem;
 
 namespace xdplab {
 
-namespace {
-// Version-aware order of package names ("6.1.0-9" < "6.1.0-56", "6.12.9" < "6.12.117").
-bool version_less(const std::string &a, const std::string &b)
+bool package_version_less(const std::string &a, const std::string &b)
 {
 	size_t i = 0, j = 0;
 	while (i < a.size() && j < b.size()) {
@@ -38,7 +36,6 @@ bool version_less(const std::string &a, const std::string &b)
 	}
 	return a.size() - i < b.size() - j;
 }
-} // namespace
 
 std::optional<std::string> newest_debian_kernel_package(const std::string &series)
 {
@@ -56,7 +53,7 @@ std::optional<std::string> newest_debian_kernel_package(const std::string &serie
 	}
 	if (names.empty())
 		return std::nullopt;
-	return *std::max_element(names.begin(), names.end(), version_less);
+	return *std::max_element(names.begin(), names.end(), package_version_less);
 }
 
 KernelImage fetch_debian_kernel(const std::string &series, const std::string &cache_dir)

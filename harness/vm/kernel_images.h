@@ -18,6 +18,9 @@ struct KernelImage {
 // knows (no -cloud / -rt / -dbg / -unsigned flavours). nullopt if none.
 std::optional<std::string> newest_debian_kernel_package(const std::string &series);
 
+// Version-aware order of package names: "6.1.0-9" < "6.1.0-56", "6.12.9" < "6.12.117".
+bool package_version_less(const std::string &a, const std::string &b);
+
 // Download (apt-get download) and unpack (dpkg-deb -x) into cache_dir, once.
 KernelImage fetch_debian_kernel(const std::string &series, const std::string &cache_dir);
 

@@ -1,4 +1,5 @@
 #include "harness/vm/initramfs.h"
+#include "harness/vm/kernel_images.h"
 
 #include <boost/test/unit_test.hpp>
 
@@ -42,6 +43,14 @@ BOOST_AUTO_TEST_CASE(init_runs_the_harness_and_reports_on_ttyS1)
 	BOOST_TEST(init.find("> /dev/ttyS1") != std::string::npos);
 	BOOST_TEST(init.find("poweroff -f") != std::string::npos);
 	BOOST_TEST(guest_init_script({}, false).find("insmod") == std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(newest_kernel_package_by_version_not_by_text)
+{
+	BOOST_TEST(package_version_less("linux-image-6.1.0-9-amd64", "linux-image-6.1.0-56-amd64"));
+	BOOST_TEST(!package_version_less("linux-image-6.1.0-56-amd64", "linux-image-6.1.0-9-amd64"));
+	BOOST_TEST(package_version_less("linux-image-6.12.9+deb12-amd64", "linux-image-6.12.117+deb12-amd64"));
+	BOOST_TEST(!package_version_less("linux-image-6.12.117+deb12-amd64", "linux-image-6.12.117+deb12-amd64"));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
