@@ -220,7 +220,6 @@ int run_here(const Options &o, const std::vector<Selection> &selection, Lab base
 			  << base.kernel.version.str() << ")\n";
 		RunnerOptions opt;
 		opt.keep = o.keep;
-		opt.progress = true;
 		results = run_experiments(selection, base, opt, std::cerr);
 	} catch (const Interrupted &) {
 		std::cerr << "\nxdplab: interrupted; everything this run created has been removed; no results written\n";

@@ -123,8 +123,7 @@ RunResults run_experiments(const std::vector<Selection> &selection, Lab base, co
 		const auto &exp = sel.entry->expectations;
 		for (const auto &sub : sel.subtests) {
 			++done;
-			if (opt.progress)
-				progress << "[" << done << "/" << total << "] " << exp.id << "/" << sub << " ... " << std::flush;
+			progress << "[" << done << "/" << total << "] " << exp.id << "/" << sub << " ... " << std::flush;
 			auto t0 = std::chrono::steady_clock::now();
 			SubtestResult r;
 			r.id = exp.id;
@@ -161,8 +160,7 @@ RunResults run_experiments(const std::vector<Selection> &selection, Lab base, co
 				}
 			}
 			r.duration_ms = ms_since(t0);
-			if (opt.progress)
-				progress << to_string(r.verdict) << " (" << r.duration_ms << " ms)\n";
+			progress << to_string(r.verdict) << " (" << r.duration_ms << " ms)\n";
 			results.experiments.push_back(std::move(r));
 		}
 	}

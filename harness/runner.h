@@ -40,10 +40,10 @@ void print_list(std::ostream &out, const std::vector<CatalogEntry> &catalog);
 
 struct RunnerOptions {
 	bool keep = false;
-	bool progress = true;
 };
 
-// Runs each selected subtest: capability gate, procedure, evaluation. An
+// Runs each selected subtest: capability gate, procedure, evaluation, with a
+// progress line per subtest on `progress`. An
 // exception from a procedure is an `error` result; Interrupted propagates.
 RunResults run_experiments(const std::vector<Selection> &selection, Lab base, const RunnerOptions &opt,
 			   std::ostream &progress);

@@ -28,7 +28,7 @@ unsigned map_id_of(int map_fd)
 	return bpf_obj_get_info_by_fd(map_fd, &info, &len) == 0 ? info.id : 0;
 }
 
-StagedPrograms::StagedPrograms(const xdplab_config &cfg) : cfg_(cfg)
+StagedPrograms::StagedPrograms(const xdplab_config &cfg)
 {
 	LibbpfLogCapture log;
 	skel_ = staged::open();

@@ -28,7 +28,6 @@ public:
 	unsigned ingress_id() const;
 	unsigned egress_id() const;
 	unsigned peer_id() const;
-	const xdplab_config &config() const { return cfg_; }
 
 	// tx_array / tx_hash[key] = {ifindex, egress program or none}; returns -errno.
 	// The kernel resolves the ifindex in the caller's network namespace, so
@@ -46,7 +45,6 @@ private:
 	static int on_event(void *ctx, void *data, size_t size);
 	staged *skel_ = nullptr;
 	ring_buffer *rb_ = nullptr;
-	xdplab_config cfg_;
 	std::vector<xdplab_event> pending_;
 };
 

@@ -14,13 +14,12 @@ std::string find_tracefs();
 
 class TraceInstance {
 public:
-	// events: "system/event" names; those the kernel lacks are left out (see enabled()).
+	// events: "system/event" names; those the kernel lacks are left out (see has_event()).
 	TraceInstance(const std::string &tracefs_root, const std::string &name, const std::vector<std::string> &events);
 	~TraceInstance();
 	TraceInstance(const TraceInstance &) = delete;
 	TraceInstance &operator=(const TraceInstance &) = delete;
 
-	const std::vector<std::string> &enabled() const { return enabled_; }
 	bool has_event(const std::string &sys_event) const;
 	// Everything written since the last call (non-blocking).
 	std::vector<TraceRecord> drain();

@@ -72,10 +72,8 @@ int FrameReceiver::poll_once()
 		if (from.sll_pkttype == PACKET_OUTGOING)
 			continue; // our own transmissions on this link are not receptions
 		auto tag = parse_tag(buf, static_cast<size_t>(n));
-		if (!tag || tag->run_id != run_id_ || tag->case_id != case_id_) {
-			++foreign_;
-			continue;
-		}
+		if (!tag || tag->run_id != run_id_ || tag->case_id != case_id_)
+			continue; // background traffic, or another subtest's: not evidence
 		Mac dst;
 		std::memcpy(dst.data(), buf, 6);
 		frames_.push_back({tag->seq, tag->pkt_byte, dst});

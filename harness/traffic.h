@@ -43,13 +43,11 @@ public:
 	int poll_once();
 	const std::vector<CapturedFrame> &frames() const { return frames_; }
 	int count() const { return static_cast<int>(frames_.size()); }
-	int foreign() const { return foreign_; } // untagged frames seen (background traffic)
 
 private:
 	PacketSocket sock_;
 	uint32_t run_id_, case_id_;
 	std::vector<CapturedFrame> frames_;
-	int foreign_ = 0;
 };
 
 } // namespace xdplab

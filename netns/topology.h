@@ -17,7 +17,6 @@ public:
 	Topology &operator=(const Topology &) = delete;
 
 	const std::string &run_id() const { return run_id_; }
-	bool dry_run() const { return dry_run_; }
 
 	// A namespace "xdplab-<run>-<scope><role>" with lo up and IPv6 off (no DAD, RA or
 	// MLD chatter on test links). Returns its name.
