@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
  * The one contract between the BPF programs and the C++ harness: the frame tag
- * that marks harness traffic, the per-packet event each stage writes to the
- * ring buffer, and the program configuration set in .rodata before load.
+ * that marks harness traffic, the per-packet event every stage writes to the
+ * ring buffer, and the configuration each program family reads from .rodata
+ * (set by the harness before load).
  *
- * Included by BPF C (after vmlinux.h) and by C++ (after <linux/types.h>).
+ * Included by BPF C (after the UAPI headers) and by C++ (after <linux/types.h>).
  */
 #ifndef XDPLAB_EVENT_H
 #define XDPLAB_EVENT_H
@@ -26,14 +27,18 @@ struct xdplab_tag {
 /* Offset of xdplab_tag from the start of the Ethernet header. */
 #define XDPLAB_TAG_OFFSET (14 + 20 + 8)
 
-/* Stages, numbered as in the seed PoC. */
+/* Stages, numbered as in the seed PoC (1-4), then the harness's own. */
 enum xdplab_stage {
 	XDPLAB_STAGE_INGRESS_ENTRY = 1,  /* ingress program, before any redirect call */
 	XDPLAB_STAGE_EGRESS = 2,         /* devmap entry program */
 	XDPLAB_STAGE_AFTER_CALL1 = 3,    /* ingress program, after the first bpf_redirect_map */
 	XDPLAB_STAGE_AFTER_CALL2 = 4,    /* ingress program, after the second call */
 	XDPLAB_STAGE_PEER = 5,           /* XDP program on a receiving veth peer */
+	XDPLAB_STAGE_INGRESS_EXIT = 6,   /* ingress program, the action it returns */
 };
+
+/* No action recorded for this stage (it does not decide the frame's fate). */
+#define XDPLAB_NO_ACTION (-1)
 
 struct xdplab_event {
 	__u64 ts_ns;            /* bpf_ktime_get_ns() */
@@ -48,30 +53,49 @@ struct xdplab_event {
 	__s32 adjust_meta_ret;  /* bpf_xdp_adjust_meta() result (stage 1 when writing meta) */
 	__u32 meta_value;       /* first 4 metadata bytes, when meta_len >= 4 */
 	__s32 meta_len;         /* data - data_meta; -1 when data_meta > data (invalid) */
+	__s32 action;           /* the XDP action this stage returns, or XDPLAB_NO_ACTION */
 	__u8 meta_valid;        /* data_meta <= data */
 	__u8 pkt_byte;          /* the tag's pkt_byte as this stage read it */
-	__u8 pad[2];
+	__u8 pad[6];
+};
+
+/* In every family's .rodata: whose frames to act on and how to log. */
+struct xdplab_ident {
+	__u32 run_id;
+	__u32 case_id;
+	__u32 printk;           /* emit trace_pipe stage lines in the PoC's format */
+	__u32 pad;
 };
 
 /* How the ingress program ends after its redirect call(s). */
 enum xdplab_return_policy {
 	XDPLAB_RETURN_LAST_HELPER_VALUE = 0, /* return bpf_redirect_map(...) as usual */
 	XDPLAB_RETURN_REDIRECT_ALWAYS = 1,   /* ignore the helper and return XDP_REDIRECT */
+	XDPLAB_RETURN_FIXED = 2,             /* return fixed_action (no redirect call needed) */
 };
 
-/* .rodata of staged.bpf.c, set by the harness before load. */
-struct xdplab_config {
-	__u32 run_id;
-	__u32 case_id;
+/* Which devmap a redirect call goes through. */
+enum xdplab_devmap {
+	XDPLAB_DEVMAP_ARRAY = 0, /* tx_array, BPF_MAP_TYPE_DEVMAP */
+	XDPLAB_DEVMAP_HASH = 1,  /* tx_hash, BPF_MAP_TYPE_DEVMAP_HASH */
+};
+
+/* .rodata of redirect_chain.bpf.c (the staged ingress program). */
+struct xdplab_chain_config {
 	__u32 calls;            /* 0, 1 or 2 bpf_redirect_map calls */
+	__u32 map[2];           /* enum xdplab_devmap, per call */
 	__u32 key[2];
 	__u64 flags[2];
-	__u32 use_hash_map;     /* redirect through tx_hash instead of tx_array */
 	__u32 return_policy;    /* enum xdplab_return_policy */
-	__u32 write_meta;       /* ingress writes meta_value into 4 bytes of data_meta */
+	__u32 fixed_action;     /* with XDPLAB_RETURN_FIXED */
+	__u32 write_meta;       /* ingress writes meta_value ^ seq into 4 bytes of data_meta */
 	__u32 meta_value;
-	__u32 egress_verdict;   /* what the devmap program returns (XDP_PASS by default) */
-	__u32 printk;           /* emit trace_pipe stage lines in the PoC's format */
+};
+
+/* .rodata of devmap_prog.bpf.c (the devmap entry program). */
+struct xdplab_entry_config {
+	__u32 verdict;          /* what the entry program returns (XDP_PASS by default) */
+	__u32 pad;
 };
 
 #endif

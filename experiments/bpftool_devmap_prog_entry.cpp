@@ -11,8 +11,8 @@
 // (devmap updates resolve the ifindex in the caller's namespace, so bpftool
 // runs inside it).
 //
-// Procedure: load the staged object (its tx_array is a DEVMAP with 8-byte
-// values, xdp_egress a BPF_XDP_DEVMAP program), then
+// Procedure: load the redirect chain with 8-byte devmap values and the devmap
+// entry program, then
 //   a) bpftool map update ... value <ifindex> <xdp_egress id>
 //   b) bpftool map update ... value <ifindex> 0
 //   c) libbpf update with the program fd, read back with bpftool map lookup.
@@ -22,10 +22,12 @@
 // an entry program at all.
 //
 // Expectation: experiments/bpftool-devmap-prog-entry.json.
+#include "harness/bench_programs.h"
 #include "harness/command.h"
+#include "harness/event_stream.h"
 #include "harness/observe.h"
-#include "netns/topology.h"
 
+#include <cstring>
 #include <sstream>
 
 namespace xdplab {
@@ -64,37 +66,47 @@ uint32_t word_at(const json &bytes, size_t first)
 }
 } // namespace
 
-class BpftoolDevmapProgEntry : public Experiment {
-public:
-	std::string id() const override { return "bpftool-devmap-prog-entry"; }
-	std::vector<std::string> subtests() const override { return {"update_with_prog"}; }
+struct BpftoolParams {};
 
-	Measurement run(const std::string &, Lab &lab) override
+class BpftoolDevmapProgEntry : public DeclaredExperiment<BpftoolParams> {
+public:
+	BpftoolDevmapProgEntry()
+		: DeclaredExperiment("bpftool-devmap-prog-entry", {{"update_with_prog", {}}},
+				     {"bpftool_can_set_entry_prog", "update_with_prog_exit", "update_with_prog_error",
+				      "update_without_prog_exit", "lookup_shows_prog_id"})
 	{
-		if (!lab.dry_run && !lab.caps["bpftool"])
+	}
+
+	Plan plan(const BpftoolParams &) const override
+	{
+		ProcedurePlan p;
+		p.namespaces = {"dut"};
+		p.veths = {{"dut", "o0", "dut", "r0"}};
+		p.steps = {"# load build/bpf/redirect_chain.bpf.o (tx_array with 8-byte values) and "
+			   "build/bpf/devmap_prog.bpf.o; M = id of map tx_array, P = id of program xdp_egress",
+			   "ip netns exec <dut> bpftool map update id M key 1 0 0 0 value <ifindex of o0 as 4 bytes> "
+			   "<P as 4 bytes>",
+			   "ip netns exec <dut> bpftool map update id M key 2 0 0 0 value <ifindex of o0 as 4 bytes> 0 0 0 0",
+			   "# tx_array[3] = {o0, fd of xdp_egress} with libbpf, then: ip netns exec <dut> bpftool -j map "
+			   "lookup id M key 3 0 0 0"};
+		p.run = [](ProcedureContext &ctx) { return measure(ctx); };
+		return p;
+	}
+
+private:
+	static Measurement measure(ProcedureContext &ctx)
+	{
+		if (!ctx.has("bpftool"))
 			throw SkipSubtest("bpftool is not installed (Debian: apt-get install bpftool)");
-		Topology topo(lab.run_id, lab.dry_run, lab.scope());
-		std::string ns = topo.add_namespace("dut");
-		auto links = topo.add_veth(ns, "o0", "02:58:4c:00:01:00", ns, "r0", "02:58:4c:00:02:00");
-		int ifindex = topo.ifindex(ns, links.first);
-		const std::string tool = lab.dry_run ? "bpftool" : bpftool_path();
+		const std::string ns = ctx.netns("dut"), tool = bpftool_path();
+		const int ifindex = ctx.ifindex("o0");
 		const std::vector<std::string> bpftool{"ip", "netns", "exec", ns, tool};
 
-		if (lab.dry_run) {
-			for (const auto &c : topo.commands())
-				*lab.explain << c << "\n";
-			*lab.explain << "# load build/bpf/staged.bpf.o; M = id of map tx_array, P = id of program xdp_egress\n"
-				     << shell_join(bpftool) << " map update id M key 1 0 0 0 value <ifindex of "
-				     << links.first << " as 4 bytes> <P as 4 bytes>\n"
-				     << shell_join(bpftool) << " map update id M key 2 0 0 0 value <ifindex bytes> 0 0 0 0\n";
-			throw ExplainedOnly();
-		}
-
-		xdplab_config cfg{};
-		cfg.run_id = lab.run_tag;
-		cfg.case_id = lab.case_id;
-		StagedPrograms progs(cfg);
-		uint32_t map_id = progs.devmap_id(false), prog_id = progs.egress_id();
+		BenchPlan shape;
+		shape.entries = {{Devmap::Array, 0, "o0", true}}; // 8-byte values and the entry program
+		xdplab_ident ident{ctx.run_tag(), ctx.case_id(), 0, 0};
+		BenchPrograms progs(shape, ident, ctx.events());
+		uint32_t map_id = progs.devmap_id(Devmap::Array), prog_id = progs.ids().entry;
 		auto update = [&](uint32_t key, uint32_t prog_word) {
 			auto argv = cat(cat(bpftool, {"map", "update", "id", std::to_string(map_id), "key"}), le_bytes(key));
 			argv.push_back("value");
@@ -103,11 +115,12 @@ public:
 		CommandResult with_prog = update(1, prog_id);
 		CommandResult without_prog = update(2, 0);
 
-		int err = progs.set_devmap_entry(ns, false, 3, ifindex, true);
+		int err = progs.try_set_entry(ns, Devmap::Array, 3, ifindex, true);
 		if (err)
-			throw std::runtime_error(std::string("libbpf devmap update with a program fd failed: ") + strerror(-err));
-		CommandResult lookup =
-			run_checked(cat(cat(bpftool, {"-j", "map", "lookup", "id", std::to_string(map_id), "key"}), le_bytes(3)));
+			throw std::runtime_error(std::string("libbpf devmap update with a program fd failed: ") +
+						 strerror(-err));
+		CommandResult lookup = run_checked(
+			cat(cat(bpftool, {"-j", "map", "lookup", "id", std::to_string(map_id), "key"}), le_bytes(3)));
 		json looked = json::parse(lookup.output);
 		uint32_t looked_prog = word_at(looked.at("value"), 4);
 
@@ -118,7 +131,7 @@ public:
 		m.observations["update_without_prog_exit"] = without_prog.exit_code;
 		m.observations["lookup_shows_prog_id"] = looked_prog == prog_id;
 		m.evidence = {{"map_id", map_id},
-			      {"egress_prog_id", prog_id},
+			      {"entry_prog_id", prog_id},
 			      {"ifindex", ifindex},
 			      {"update_with_prog_output", with_prog.output},
 			      {"update_without_prog_output", without_prog.output},

@@ -5,37 +5,44 @@
 // SKB-mode program that references a DEVMAP with 8-byte values (-EINVAL, no
 // extack); 5.15+ supports devmap programs in generic mode.
 //
-// Topology: the staged bench; the ingress program is attached in generic
-// (SKB) mode.
+// Topology: the bench, one output; the ingress program is attached in
+// generic (SKB) mode.
 //
-// Procedure: tx_array[0] -> o0 with xdp_egress; attach xdp_ingress with
-// XDP_FLAGS_SKB_MODE and, if that works, send the frames.
+// Procedure: tx_array[0] -> o0 with xdp_egress (so the devmap has 8-byte
+// values); attach xdp_ingress with XDP_FLAGS_SKB_MODE and, if that works,
+// send the frames. A refused attach is the observation: nothing is sent.
 //
-// Observations: the attach errno (0 on success) and the kernel's message,
-// whether the devmap program ran, and frames delivered at o0.
+// Observations: the attach errno (0 on success) and the kernel's message, and
+// whether the devmap program ran.
 //
 // Expectation: experiments/devmap-prog-generic-mode.json.
 #include "harness/observe.h"
 
 namespace xdplab {
 
-class DevmapProgGenericMode : public Experiment {
+struct GenericModeParams {};
+
+class DevmapProgGenericMode : public DeclaredExperiment<GenericModeParams> {
 public:
-	std::string id() const override { return "devmap-prog-generic-mode"; }
-	std::vector<std::string> subtests() const override { return {"generic"}; }
-
-	Measurement run(const std::string &, Lab &lab) override
+	DevmapProgGenericMode()
+		: DeclaredExperiment("devmap-prog-generic-mode", {{"generic", {}}},
+				     {"attach_errno", "attach_message", "devmap_prog_ran"})
 	{
-		StagedSetup setup = single_redirect_setup("generic");
-		setup.tolerate_attach_failure = true; // the refusal is what this experiment measures
-		StagedRun run = run_staged(lab, setup);
+	}
 
+	Plan plan(const GenericModeParams &) const override
+	{
+		BenchPlan b = single_redirect(XdpMode::Generic);
+		b.attach_may_fail = true; // the refusal is what this experiment measures
+		return b;
+	}
+
+	Measurement observe(const GenericModeParams &, const BenchRun &run) const override
+	{
 		Measurement m;
 		m.observations["attach_errno"] = run.attach_failure ? run.attach_failure->err : 0;
 		m.observations["attach_message"] = run.attach_failure ? run.attach_failure->message : "";
 		m.observations["devmap_prog_ran"] = !run.stage(XDPLAB_STAGE_EGRESS).empty();
-		m.observations["delivered"] = run.delivered().count("o0") ? run.delivered().at("o0") : 0;
-		m.evidence = run.evidence();
 		return m;
 	}
 };

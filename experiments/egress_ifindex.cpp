@@ -5,9 +5,9 @@
 // 5.8-5.13; uninitialised stack memory on 5.14-6.11 (fixed in 6.12 and some
 // stable branches); `egress_ifindex` is the devmap target throughout.
 //
-// Topology: the staged bench. The ingress link and the egress link are
-// different devices with different ifindexes (unlike the seed's PoC, where
-// dev=2 could not tell them apart).
+// Topology: the bench. The ingress link and the egress link are different
+// devices with different ifindexes (unlike the seed's PoC, where dev=2 could
+// not tell them apart).
 //
 // Procedure: redirect through tx_array[0] -> o0 with xdp_egress; the devmap
 // program records ctx->ingress_ifindex, ctx->egress_ifindex and
@@ -21,33 +21,36 @@
 
 namespace xdplab {
 
-class EgressIfindex : public Experiment {
+struct EgressIfindexParams {
+	XdpMode mode;
+};
+
+class EgressIfindex : public DeclaredExperiment<EgressIfindexParams> {
 public:
-	std::string id() const override { return "egress-ifindex"; }
-	std::vector<std::string> subtests() const override { return {"native", "generic"}; }
-
-	Measurement run(const std::string &subtest, Lab &lab) override
+	EgressIfindex()
+		: DeclaredExperiment("egress-ifindex",
+				     {{"native", {.mode = XdpMode::Native}}, {"generic", {.mode = XdpMode::Generic}}},
+				     {"ingress_ifindex_is_rx", "egress_ifindex_is_tx", "egress_prog_rx_queue_index"})
 	{
-		StagedRun run = run_staged_or_skip(lab, single_redirect_setup(subtest));
+	}
 
+	Plan plan(const EgressIfindexParams &p) const override { return single_redirect(p.mode); }
+
+	Measurement observe(const EgressIfindexParams &, const BenchRun &run) const override
+	{
 		auto egress = run.stage(XDPLAB_STAGE_EGRESS);
-		if (egress.empty())
-			throw std::runtime_error("the devmap program never ran: nothing to observe (see evidence)");
-		bool rx = true, tx = true;
-		std::vector<json> queue, seen_in;
+		bool rx = !egress.empty(), tx = !egress.empty();
 		for (const auto &e : egress) {
 			rx = rx && static_cast<int>(e.ingress_ifindex) == run.ifindex.at("in");
 			tx = tx && static_cast<int>(e.egress_ifindex) == run.ifindex.at("o0");
-			queue.push_back(e.rx_queue_index);
-			seen_in.push_back(e.ingress_ifindex);
 		}
-
 		Measurement m;
 		m.observations["ingress_ifindex_is_rx"] = rx;
 		m.observations["egress_ifindex_is_tx"] = tx;
-		m.observations["egress_prog_rx_queue_index"] = uniform(queue);
-		m.evidence = run.evidence();
-		m.evidence["ingress_ifindex_seen_by_devmap_prog"] = uniform(seen_in);
+		m.observations["egress_prog_rx_queue_index"] =
+			uniform_over(run, XDPLAB_STAGE_EGRESS, [](const xdplab_event &e) { return e.rx_queue_index; });
+		m.evidence["ingress_ifindex_seen_by_devmap_prog"] =
+			uniform_over(run, XDPLAB_STAGE_EGRESS, [](const xdplab_event &e) { return e.ingress_ifindex; });
 		return m;
 	}
 };

@@ -1,43 +1,48 @@
 // egress-sees-packet-writes
 //
-// Claim (seed 000, observed on 5.8): packet data can be modified along the
-// way. Each stage reads a byte, logs it and increments it (PoC pkt_data
-// 54 -> 55 -> 56); the devmap program's write reaches the wire.
+// Claim (seed 000, observed on 5.8): packet data can be modified: every stage
+// reads a byte and increments it (PoC pkt_data 54 -> 55 -> 56), and the
+// devmap program's write reaches the wire.
 //
-// Topology: the staged bench, one redirect to o0 whose peer runs xdp_peer.
+// Topology: the bench, one output whose receiving peer runs xdp_peer.
 //
-// Procedure: one bpf_redirect_map call (tx_array[0] -> o0 with xdp_egress).
-// The tag's pkt_byte starts at 54; stages 1, 3 and 2 each record it and add 1.
-// xdp_peer (stage 5) records without writing; the receiver in r0 reads the
-// byte from the captured frame.
+// Procedure: redirect through tx_array[0] -> o0 with xdp_egress; stages 1, 3
+// and 2 each read the tag's pkt_byte and write it back incremented. The
+// receiver behind o0 captures the frames.
 //
-// Observations: the byte each stage saw (uniform over frames), the byte on the
-// wire, and whether the devmap program's write reached the wire.
+// Observations: the byte each stage read, the byte on the wire, and whether
+// the devmap program's write reached the wire.
 //
 // Expectation: experiments/egress-sees-packet-writes.json.
 #include "harness/observe.h"
 
 namespace xdplab {
 
-class EgressSeesPacketWrites : public Experiment {
+struct PacketWritesParams {
+	XdpMode mode;
+};
+
+class EgressSeesPacketWrites : public DeclaredExperiment<PacketWritesParams> {
 public:
-	std::string id() const override { return "egress-sees-packet-writes"; }
-	std::vector<std::string> subtests() const override { return {"native", "generic"}; }
-
-	Measurement run(const std::string &subtest, Lab &lab) override
+	EgressSeesPacketWrites()
+		: DeclaredExperiment("egress-sees-packet-writes",
+				     {{"native", {.mode = XdpMode::Native}}, {"generic", {.mode = XdpMode::Generic}}},
+				     {"stage_bytes", "wire_byte", "egress_write_reaches_wire"})
 	{
-		StagedRun run = run_staged_or_skip(lab, single_redirect_setup(subtest));
+	}
 
+	Plan plan(const PacketWritesParams &p) const override { return single_redirect(p.mode); }
+
+	Measurement observe(const PacketWritesParams &, const BenchRun &run) const override
+	{
 		json bytes = json::object();
-		for (uint32_t stage : {XDPLAB_STAGE_INGRESS_ENTRY, XDPLAB_STAGE_AFTER_CALL1, XDPLAB_STAGE_EGRESS}) {
-			std::vector<json> seen;
-			for (const auto &e : run.stage(stage))
-				seen.push_back(e.pkt_byte);
-			bytes[std::to_string(stage)] = uniform(seen);
-		}
+		for (uint32_t stage : {XDPLAB_STAGE_INGRESS_ENTRY, XDPLAB_STAGE_AFTER_CALL1, XDPLAB_STAGE_EGRESS})
+			bytes[std::to_string(stage)] =
+				uniform_over(run, stage, [](const xdplab_event &e) { return e.pkt_byte; });
 		std::vector<json> wire;
-		for (const auto &f : run.received["o0"])
-			wire.push_back(f.pkt_byte);
+		if (run.received.count("target"))
+			for (const auto &f : run.received.at("target"))
+				wire.push_back(f.pkt_byte);
 		json wire_byte = uniform(wire);
 
 		Measurement m;
@@ -45,7 +50,6 @@ public:
 		m.observations["wire_byte"] = wire_byte;
 		m.observations["egress_write_reaches_wire"] =
 			bytes["2"].is_number() && wire_byte.is_number() && wire_byte.get<int>() == bytes["2"].get<int>() + 1;
-		m.evidence = run.evidence();
 		return m;
 	}
 };

@@ -5,7 +5,7 @@
 // i.e. invalid). History: invalid 5.8-5.13, preserved 5.14+ (native), valid
 // but empty in generic mode (5.15+).
 //
-// Topology: the staged bench, redirect to o0 whose peer runs xdp_peer.
+// Topology: the bench, one output whose peer runs xdp_peer.
 //
 // Procedure: the ingress program grows the metadata by 4 bytes
 // (bpf_xdp_adjust_meta(-4)) and writes meta_value ^ seq there, then redirects
@@ -20,37 +20,40 @@
 
 namespace xdplab {
 
-class MetadataAcrossDevmap : public Experiment {
+struct MetadataParams {
+	XdpMode mode;
+};
+
+class MetadataAcrossDevmap : public DeclaredExperiment<MetadataParams> {
 public:
 	static constexpr uint32_t kMetaValue = 0xC0FFEE00u;
 
-	std::string id() const override { return "metadata-across-devmap"; }
-	std::vector<std::string> subtests() const override { return {"native", "generic"}; }
-
-	Measurement run(const std::string &subtest, Lab &lab) override
+	MetadataAcrossDevmap()
+		: DeclaredExperiment("metadata-across-devmap",
+				     {{"native", {.mode = XdpMode::Native}}, {"generic", {.mode = XdpMode::Generic}}},
+				     {"meta_valid", "meta_len", "meta_value_equal", "ingress_adjust_meta_ret"})
 	{
-		StagedSetup setup = single_redirect_setup(subtest);
-		setup.program.write_meta = 1;
-		setup.program.meta_value = kMetaValue;
-		StagedRun run = run_staged_or_skip(lab, setup);
+	}
 
-		std::vector<json> valid, len, equal, adjust;
-		for (const auto &e : run.stage(XDPLAB_STAGE_EGRESS)) {
-			valid.push_back(static_cast<bool>(e.meta_valid));
-			len.push_back(e.meta_len);
-			equal.push_back(e.meta_len >= 4 && e.meta_value == (kMetaValue ^ e.seq));
-		}
-		for (const auto &e : run.stage(XDPLAB_STAGE_INGRESS_ENTRY))
-			adjust.push_back(e.adjust_meta_ret);
-		if (valid.empty())
-			throw std::runtime_error("the devmap program never ran: nothing to observe (see evidence)");
+	Plan plan(const MetadataParams &p) const override
+	{
+		BenchPlan b = single_redirect(p.mode);
+		b.meta_value = kMetaValue;
+		return b;
+	}
 
+	Measurement observe(const MetadataParams &, const BenchRun &run) const override
+	{
+		const uint32_t egress = XDPLAB_STAGE_EGRESS;
 		Measurement m;
-		m.observations["meta_valid"] = uniform(valid);
-		m.observations["meta_len"] = uniform(len);
-		m.observations["meta_value_equal"] = uniform(equal);
-		m.observations["ingress_adjust_meta_ret"] = uniform(adjust);
-		m.evidence = run.evidence();
+		m.observations["meta_valid"] =
+			uniform_over(run, egress, [](const xdplab_event &e) { return static_cast<bool>(e.meta_valid); });
+		m.observations["meta_len"] = uniform_over(run, egress, [](const xdplab_event &e) { return e.meta_len; });
+		m.observations["meta_value_equal"] = uniform_over(run, egress, [](const xdplab_event &e) {
+			return e.meta_len >= 4 && e.meta_value == (kMetaValue ^ e.seq);
+		});
+		m.observations["ingress_adjust_meta_ret"] = uniform_over(
+			run, XDPLAB_STAGE_INGRESS_ENTRY, [](const xdplab_event &e) { return e.adjust_meta_ret; });
 		return m;
 	}
 };

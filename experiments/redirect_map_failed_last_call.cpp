@@ -9,69 +9,67 @@
 // and returns XDP_REDIRECT anyway, the kernel takes it as a plain ifindex
 // redirect to the *first call's key*. Where does the frame go?
 //
-// Topology: the staged bench with two egress links. The first call's key is
-// chosen equal to the ifindex of o1 ("key_as_ifindex"), while the DEVMAP_HASH
-// entry under that key points at o0 ("first_target"). Receivers also watch
-// the ingress link's stack and the sender, so no destination goes unseen.
+// Topology: the bench with two outputs. The first call's key is the ifindex
+// of o1 ("key_as_ifindex"), while the DEVMAP_HASH entry under that key points
+// at o0 ("first_target"). The engine watches the ingress link's stack and the
+// sender too, so no destination goes unseen.
 //
-// Procedure: call 1 hits (key = ifindex of o1 -> o0, with xdp_egress), call 2
-// misses (key 0xdead, flags 0). Subtest return_helper_value returns call 2's
-// value; return_xdp_redirect returns XDP_REDIRECT regardless (native, and
-// generic in return_xdp_redirect_generic).
+// Procedure: call 1 hits (key = ifindex of o1 -> o0), call 2 misses (key
+// 0xdead, flags 0). Subtest return_helper_value returns call 2's value;
+// return_xdp_redirect returns XDP_REDIRECT regardless (native, and generic in
+// return_xdp_redirect_generic). In native mode the entry carries xdp_egress to
+// show whether the first target's devmap program ran; the generic subtest
+// leaves it out, so that it also runs before 5.15 (a generic-mode program
+// referencing a devmap with programs is refused there), and reports
+// devmap_progs_ran as null (not measured).
 //
-// Observations: both return values, tagged frames per receiver, which devmap
-// programs ran, and the kernel's drop tracepoint if any.
+// Observations: both return values, which devmap programs ran, and the
+// kernel's drop tracepoint if any.
 //
 // Expectation: experiments/redirect-map-failed-last-call.json.
 #include "harness/observe.h"
 
 namespace xdplab {
 
-class RedirectMapFailedLastCall : public Experiment {
+struct FailedLastCallParams {
+	XdpMode mode;
+	Return ret;
+};
+
+class RedirectMapFailedLastCall : public DeclaredExperiment<FailedLastCallParams> {
 public:
 	static constexpr uint32_t kMissingKey = 0xdead;
 
-	std::string id() const override { return "redirect-map-failed-last-call"; }
-	std::vector<std::string> subtests() const override
+	RedirectMapFailedLastCall()
+		: DeclaredExperiment(
+			  "redirect-map-failed-last-call",
+			  {{"return_helper_value", {.mode = XdpMode::Native, .ret = Return::HelperValue}},
+			   {"return_xdp_redirect", {.mode = XdpMode::Native, .ret = Return::Redirect}},
+			   {"return_xdp_redirect_generic", {.mode = XdpMode::Generic, .ret = Return::Redirect}}},
+			  {"first_call_ret", "second_call_ret", "devmap_progs_ran", "drop_tracepoint"})
 	{
-		return {"return_helper_value", "return_xdp_redirect", "return_xdp_redirect_generic"};
 	}
 
-	Measurement run(const std::string &subtest, Lab &lab) override
+	Plan plan(const FailedLastCallParams &p) const override
 	{
-		StagedSetup setup;
-		setup.mode = subtest == "return_xdp_redirect_generic" ? XdpMode::Generic : XdpMode::Native;
-		setup.ingress_stack_receiver = true;
-		setup.sender_receiver = true;
-		setup.program.calls = 2;
-		setup.program.use_hash_map = 1;
-		setup.program.key[1] = kMissingKey;
-		setup.program.return_policy = subtest == "return_helper_value" ? XDPLAB_RETURN_LAST_HELPER_VALUE
-									       : XDPLAB_RETURN_REDIRECT_ALWAYS;
-		setup.configure = [](const std::map<std::string, int> &ifindex, StagedSetup &s) {
-			uint32_t key = static_cast<uint32_t>(ifindex.at("o1"));
-			s.program.key[0] = key;
-			s.entries = {{true, key, "o0", true}};
+		Key first = Key::ifindex("o1");
+		return BenchPlan{
+			.mode = p.mode,
+			.outputs = {{"first_target"}, {"key_as_ifindex"}},
+			.calls = {{Devmap::Hash, first}, {Devmap::Hash, kMissingKey}},
+			.ret = p.ret,
+			.entries = {{Devmap::Hash, first, "o0", p.mode == XdpMode::Native}},
 		};
-		StagedRun run = run_staged_or_skip(lab, setup);
+	}
 
-		const std::map<std::string, std::string> roles{{"o0", "first_target"},
-							       {"o1", "key_as_ifindex"},
-							       {"ingress_stack", "ingress_stack"},
-							       {"sender", "sender"}};
-		std::vector<json> first, second;
-		for (const auto &e : run.stage(XDPLAB_STAGE_AFTER_CALL1))
-			first.push_back(e.redirect_ret);
-		for (const auto &e : run.stage(XDPLAB_STAGE_AFTER_CALL2))
-			second.push_back(e.redirect_ret);
-
+	Measurement observe(const FailedLastCallParams &p, const BenchRun &run) const override
+	{
+		auto ret = [](const xdplab_event &e) { return e.redirect_ret; };
 		Measurement m;
-		m.observations["first_call_ret"] = uniform(first);
-		m.observations["second_call_ret"] = uniform(second);
-		m.observations["delivered"] = delivered_as(run, roles);
-		m.observations["devmap_progs_ran"] = devmap_progs_ran(run, roles);
+		m.observations["first_call_ret"] = uniform_over(run, XDPLAB_STAGE_AFTER_CALL1, ret);
+		m.observations["second_call_ret"] = uniform_over(run, XDPLAB_STAGE_AFTER_CALL2, ret);
+		m.observations["devmap_progs_ran"] = p.mode == XdpMode::Native ? devmap_progs_ran(run) : json(nullptr);
 		m.observations["drop_tracepoint"] = drop_tracepoint(run);
-		m.evidence = run.evidence();
 		m.evidence["first_call_key"] = run.ifindex.at("o1");
 		return m;
 	}

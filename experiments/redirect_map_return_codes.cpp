@@ -4,72 +4,66 @@
 // a miss, the low two bits of `flags` (0 = XDP_ABORTED). What happens to the
 // frame when the program returns that value.
 //
-// Topology: the staged bench; receivers on the first egress link ("target"),
-// on the ingress link's own stack ("ingress_stack", for XDP_PASS) and on the
-// sender ("sender", XDP_TX sends the frame back; the sender link runs
-// xdp_peer so native XDP_TX into it is delivered).
+// Topology: the bench with one output ("target"); the engine also captures
+// on the ingress link's own stack ("ingress_stack", XDP_PASS) and on the
+// sender ("sender": XDP_TX sends the frame back, and the sender link runs
+// xdp_peer so a native XDP_TX into it is delivered).
 //
-// Procedure: one call, returning the helper's value. Subtests miss_flags_N use
-// an empty DEVMAP slot (key 7) with flags N = 0..3; hit uses key 0 -> o0.
+// Procedure: one call, returning the helper's value. Subtests miss_flags_N
+// use an empty DEVMAP slot (key 7) with flags N = 0..3; hit uses key 0 -> o0.
+// No entry program: only the helper's value decides.
 //
 // Observations: the helper's return value, where the frames went (one of
-// redirected / passed_to_stack / sent_back / dropped), tagged frames per
-// receiver, and whether xdp:xdp_exception fired.
+// redirected / passed_to_stack / sent_back / dropped), and whether
+// xdp:xdp_exception fired.
 //
 // Expectation: experiments/redirect-map-return-codes.json.
 #include "harness/observe.h"
 
 namespace xdplab {
 
-class RedirectMapReturnCodes : public Experiment {
+struct ReturnCodeParams {
+	uint32_t key;
+	uint64_t flags;
+};
+
+class RedirectMapReturnCodes : public DeclaredExperiment<ReturnCodeParams> {
 public:
-	std::string id() const override { return "redirect-map-return-codes"; }
-	std::vector<std::string> subtests() const override
+	static constexpr uint32_t kEmptySlot = 7;
+
+	RedirectMapReturnCodes()
+		: DeclaredExperiment("redirect-map-return-codes",
+				     {{"miss_flags_0", {.key = kEmptySlot, .flags = 0}},
+				      {"miss_flags_1", {.key = kEmptySlot, .flags = 1}},
+				      {"miss_flags_2", {.key = kEmptySlot, .flags = 2}},
+				      {"miss_flags_3", {.key = kEmptySlot, .flags = 3}},
+				      {"hit", {.key = 0, .flags = 0}}},
+				     {"ret", "fate", "xdp_exception"})
 	{
-		return {"miss_flags_0", "miss_flags_1", "miss_flags_2", "miss_flags_3", "hit"};
 	}
 
-	Measurement run(const std::string &subtest, Lab &lab) override
+	Plan plan(const ReturnCodeParams &p) const override
 	{
-		StagedSetup setup;
-		setup.ingress_stack_receiver = true;
-		setup.sender_receiver = true;
-		setup.program.calls = 1;
-		setup.entries = {{false, 0, "o0", true}};
-		if (subtest == "hit") {
-			setup.program.key[0] = 0;
-		} else {
-			setup.program.key[0] = 7;
-			setup.program.flags[0] = std::stoul(subtest.substr(std::string("miss_flags_").size()));
-		}
-		StagedRun run = run_staged(lab, setup);
+		return BenchPlan{
+			.outputs = {{"target"}},
+			.calls = {{Devmap::Array, p.key, p.flags}},
+			.entries = {{Devmap::Array, 0, "o0"}},
+		};
+	}
 
-		const std::map<std::string, std::string> roles{
-			{"o0", "target"}, {"ingress_stack", "ingress_stack"}, {"sender", "sender"}};
-		json delivered = delivered_as(run, roles);
-		std::vector<std::string> fates;
-		if (delivered["target"].get<int>() > 0)
-			fates.push_back("redirected");
-		if (delivered["ingress_stack"].get<int>() > 0)
-			fates.push_back("passed_to_stack");
-		if (delivered["sender"].get<int>() > 0)
-			fates.push_back("sent_back");
-		std::string fate = "dropped";
-		if (!fates.empty()) {
-			fate = fates[0];
-			for (size_t i = 1; i < fates.size(); ++i)
-				fate += "+" + fates[i];
-		}
-		std::vector<json> rets;
-		for (const auto &e : run.stage(XDPLAB_STAGE_AFTER_CALL1))
-			rets.push_back(e.redirect_ret);
-
+	Measurement observe(const ReturnCodeParams &, const BenchRun &run) const override
+	{
+		std::string fate;
+		for (const auto &[receiver, what] : {std::pair{"target", "redirected"},
+						     {"ingress_stack", "passed_to_stack"},
+						     {"sender", "sent_back"}})
+			if (run.delivered(receiver) > 0)
+				fate += (fate.empty() ? "" : "+") + std::string(what);
 		Measurement m;
-		m.observations["ret"] = uniform(rets);
-		m.observations["fate"] = fate;
-		m.observations["delivered"] = delivered;
+		m.observations["ret"] =
+			uniform_over(run, XDPLAB_STAGE_AFTER_CALL1, [](const xdplab_event &e) { return e.redirect_ret; });
+		m.observations["fate"] = fate.empty() ? "dropped" : fate;
 		m.observations["xdp_exception"] = run.tracepoint_count("xdp_exception") > 0;
-		m.evidence = run.evidence();
 		return m;
 	}
 };

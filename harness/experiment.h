@@ -1,72 +1,93 @@
-// What an experiment is to the engine: an id, its subtests, and a procedure
-// that measures observations. Expectations live in experiments/<id>.json;
-// the engine compares. Adding an experiment is one .cpp and one .json in
-// experiments/, registered with XDPLAB_EXPERIMENT.
+// What an experiment is to the engine: an id, its subtests each with its
+// parameters, the observations it measures, a plan per subtest and a way to
+// turn what the engine measured into observations. Everything is declared
+// once, in the experiment's constructor; expectations live apart, in
+// experiments/<id>.json. Adding an experiment is one .cpp and one .json in
+// experiments/, registered with XDPLAB_EXPERIMENT; no engine code changes.
 #pragma once
-#include "kernel_version.h"
-#include "verdict.h"
-
-#include <nlohmann/json.hpp>
+#include "bench_run.h"
+#include "plan.h"
 
 #include <functional>
 #include <memory>
-#include <ostream>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 namespace xdplab {
 
-using json = nlohmann::json;
-class TraceInstance;
-
-// Thrown by a procedure when this kernel cannot run the subtest (with why).
-class SkipSubtest : public std::runtime_error {
-public:
-	using std::runtime_error::runtime_error;
-};
-
-// Thrown when SIGINT/SIGTERM arrived: unwinding tears everything down.
-class Interrupted : public std::runtime_error {
-public:
-	Interrupted() : std::runtime_error("interrupted") {}
-};
-
-// Thrown in a dry run (--explain) once the procedure has printed its commands.
-class ExplainedOnly : public std::runtime_error {
-public:
-	ExplainedOnly() : std::runtime_error("explained only") {}
-};
-
-// Everything a procedure may use from the engine for one subtest.
-struct Lab {
-	std::string run_id;      // 6 hex digits, in every name the run creates
-	uint32_t run_tag = 0;    // the same id as a number, in every frame
-	uint32_t case_id = 0;    // unique per subtest within the run
-	std::string scope() const { return "c" + std::to_string(case_id) + "-"; } // for namespace names
-	RunningKernel kernel;
-	Capabilities caps;
-	int packets = 32;        // frames per case
-	int settle_ms = 300;     // quiet time that ends a subtest's collection
-	bool keep = false;       // leave the topology up (--keep)
-	bool dry_run = false;    // --explain: record commands, touch nothing
-	TraceInstance *trace = nullptr;
-	std::string tracefs_root;
-	std::ostream *explain = nullptr; // where --explain and --keep write
-	std::function<void()> check_interrupt = [] {};
-};
-
-struct Measurement {
-	json observations = json::object();
-	json evidence = json::object();
-};
-
 class Experiment {
 public:
 	virtual ~Experiment() = default;
-	virtual std::string id() const = 0;
-	virtual std::vector<std::string> subtests() const = 0;
-	virtual Measurement run(const std::string &subtest, Lab &lab) = 0;
+	const std::string &id() const { return id_; }
+	const std::vector<std::string> &subtests() const { return subtest_names_; }
+	// Every observation name a subtest reports: the experiment's own and,
+	// for bench plans, the engine's (bench_observation_names()).
+	std::set<std::string> observation_names(const std::string &subtest) const;
+
+	virtual Plan plan(const std::string &subtest) const = 0;
+	// Bench plans only: the measurements of the bench, as observations.
+	virtual Measurement observe(const std::string &subtest, const BenchRun &run) const = 0;
+
+protected:
+	Experiment(std::string id, std::vector<std::string> subtests, std::vector<std::string> observations)
+		: id_(std::move(id)), subtest_names_(std::move(subtests)), observations_(std::move(observations))
+	{
+	}
+
+private:
+	std::string id_;
+	std::vector<std::string> subtest_names_;
+	std::vector<std::string> observations_;
+};
+
+// An experiment whose subtests are rows of (name, parameters):
+//
+//   struct Params { XdpMode mode; Peer peer; };
+//   class VethPeerNeedsXdp : public DeclaredExperiment<Params> { ...
+//     VethPeerNeedsXdp() : DeclaredExperiment("veth-peer-needs-xdp",
+//         {{"none", {.mode = XdpMode::Native, .peer = Peer::None}}, ...},
+//         {"target_xdp_features"}) {}
+//     BenchPlan bench(const Params &p) const override { ... }
+//     Measurement observe(const Params &p, const BenchRun &run) const override { ... }
+template <class Params> class DeclaredExperiment : public Experiment {
+public:
+	struct Subtest {
+		std::string name;
+		Params params;
+	};
+
+	Plan plan(const std::string &subtest) const final { return plan(params(subtest)); }
+	Measurement observe(const std::string &subtest, const BenchRun &run) const final
+	{
+		return observe(params(subtest), run);
+	}
+
+protected:
+	DeclaredExperiment(std::string id, std::vector<Subtest> subtests, std::vector<std::string> observations)
+		: Experiment(std::move(id), names_of(subtests), std::move(observations)), rows_(std::move(subtests))
+	{
+	}
+	virtual Plan plan(const Params &p) const = 0;
+	virtual Measurement observe(const Params &, const BenchRun &) const { return {}; }
+
+private:
+	static std::vector<std::string> names_of(const std::vector<Subtest> &rows)
+	{
+		std::vector<std::string> out;
+		for (const auto &r : rows)
+			out.push_back(r.name);
+		return out;
+	}
+	const Params &params(const std::string &subtest) const
+	{
+		for (const auto &r : rows_)
+			if (r.name == subtest)
+				return r.params;
+		throw std::invalid_argument(id() + " has no subtest " + subtest);
+	}
+	std::vector<Subtest> rows_;
 };
 
 using ExperimentFactory = std::function<std::unique_ptr<Experiment>()>;

@@ -9,7 +9,9 @@
 #include "probe.h"
 #include "report.h"
 #include "runner.h"
+#include "trace_collector.h"
 #include "tracefs.h"
+#include "vm/kernel_images.h"
 #include "vm/matrix.h"
 
 #include <CLI/CLI.hpp>
@@ -18,6 +20,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <thread>
 #include <unistd.h>
 
 #ifndef XDPLAB_SOURCE_DIR
@@ -61,8 +64,8 @@ struct Options {
 	std::string expectations_dir = std::getenv("XDPLAB_EXPECTATIONS") ? std::getenv("XDPLAB_EXPECTATIONS")
 									  : XDPLAB_SOURCE_DIR "/experiments";
 	std::string results_dir = XDPLAB_SOURCE_DIR "/results";
-	bool list = false, explain = false, keep = false, cleanup = false, quiet = false;
-	int packets = 32, settle_ms = 300;
+	bool list = false, explain = false, keep = false, cleanup = false, quiet = false, lint = false;
+	RunOptions run;
 	// kernel matrix
 	std::vector<std::string> kernels, kernel_images;
 	std::string kernel_cache = "/var/cache/xdplab/kernels", accel = "auto", guest_sabotage;
@@ -70,12 +73,6 @@ struct Options {
 	// report
 	std::vector<std::string> report_paths;
 	std::string baseline, report_out;
-};
-
-struct RunPidGuard {
-	std::string id;
-	explicit RunPidGuard(std::string run_id) : id(std::move(run_id)) { write_run_pid(id); }
-	~RunPidGuard() { remove_run_pid(id); }
 };
 
 int cleanup(const std::string &tracefs_root)
@@ -144,7 +141,7 @@ int matrix(const Options &o, const std::vector<Selection> &selection)
 	m.kernels = o.kernels;
 	m.kernel_images = o.kernel_images;
 	m.selectors = o.selectors;
-	m.harness_args = {"--packets", std::to_string(o.packets), "--quiet"};
+	m.harness_args = {"--packets", std::to_string(o.run.packets), "--quiet"};
 	m.results_dir = o.results_dir;
 	m.cache_dir = o.kernel_cache;
 	m.self_exe = fs::canonical("/proc/self/exe").string();
@@ -180,47 +177,54 @@ int matrix(const Options &o, const std::vector<Selection> &selection)
 	} catch (const Interrupted &) {
 		std::cerr << "\nxdplab: interrupted; guests stopped\n";
 		return kExitInterrupted;
+	} catch (const ConfigError &e) {
+		std::cerr << "xdplab: " << e.what() << "\n";
+		return kExitConfig;
 	} catch (const std::exception &e) {
 		std::cerr << "xdplab: " << e.what() << "\n";
 		return 2;
 	}
 }
 
-int run_here(const Options &o, const std::vector<Selection> &selection, Lab base)
+int run_here(const Options &o, const std::vector<Selection> &selection, SubtestContext base,
+	     const std::string &tracefs_root)
 {
 	if (!require_root("it creates namespaces and loads BPF programs"))
 		return kExitConfig;
-	if (base.tracefs_root.empty()) {
+	if (tracefs_root.empty()) {
 		std::cerr << "xdplab: tracefs is not mounted (looked in /sys/kernel/tracing and /sys/kernel/debug/tracing);\n"
 			     "        ./run.sh mounts it, or: mount -t tracefs tracefs /sys/kernel/tracing\n";
 		return kExitConfig;
 	}
-	std::string json_path =
-		o.json_path.empty() ? o.results_dir + "/" + base.kernel.release + ".json" : o.json_path;
-
 	install_signal_handlers();
 	// Leftovers of runs that were killed outright (SIGKILL, power loss).
-	auto stale = find_leftovers(base.tracefs_root, false);
+	auto stale = find_leftovers(tracefs_root, false);
 	if (!stale.empty()) {
 		std::cerr << "xdplab: removing " << stale.size() << " object(s) left by dead runs\n";
-		for (const auto &p : remove_leftovers(stale, base.tracefs_root))
+		for (const auto &p : remove_leftovers(stale, tracefs_root))
 			std::cerr << "xdplab: " << p << "\n";
 	}
 
 	RunResults results;
+	std::string json_path;
 	try {
-		RunPidGuard pid_guard(base.run_id);
-		if (o.keep)
+		// The run's id is chosen under the liveness lock, so that no live run
+		// shares its ifindex range (netns/ifindex.h).
+		RunLock lock = RunLock::acquire_new();
+		base.run_id = lock.run_id();
+		base.run_tag = static_cast<uint32_t>(std::stoul(base.run_id, nullptr, 16));
+		json_path = o.json_path.empty() ? o.results_dir + "/" + base.kernel.release + ".json" : o.json_path;
+		if (o.run.keep)
 			mark_run_kept(base.run_id);
-		PrintkEventRestorer printk_restorer(base.tracefs_root);
-		TraceInstance trace(base.tracefs_root, trace_instance_name(base.run_id), kTraceEvents);
-		base.trace = &trace;
-		base.caps = probe_capabilities(base.tracefs_root);
+		PrintkEventRestorer printk_restorer(tracefs_root);
+		TraceInstance trace(tracefs_root, trace_instance_name(base.run_id), kTraceEvents);
+		trace.set_buffer_kb(4096); // room for every subtest running at once
+		TraceCollector collector(trace);
+		base.trace = &collector;
+		base.caps = probe_capabilities(tracefs_root);
 		std::cerr << "xdplab: run " << base.run_id << " on kernel " << base.kernel.release << " ("
-			  << base.kernel.version.str() << ")\n";
-		RunnerOptions opt;
-		opt.keep = o.keep;
-		results = run_experiments(selection, base, opt, std::cerr);
+			  << base.kernel.version.str() << "), " << base.options.jobs << " subtest(s) at once\n";
+		results = run_experiments(selection, base, std::cerr);
 	} catch (const Interrupted &) {
 		std::cerr << "\nxdplab: interrupted; everything this run created has been removed; no results written\n";
 		return kExitInterrupted;
@@ -246,6 +250,32 @@ int run_here(const Options &o, const std::vector<Selection> &selection, Lab base
 	return results.exit_code();
 }
 
+// Every input is checked before any work: a bad kernel name or path must not
+// surface after minutes of booting guests.
+void validate_inputs(const Options &o)
+{
+	for (const auto &k : o.kernels) {
+		if (k == "host")
+			continue;
+		try {
+			check_kernel_request(k);
+		} catch (const std::exception &e) {
+			throw ConfigError("--kernels " + k + ": " + e.what());
+		}
+	}
+	for (const auto &img : o.kernel_images)
+		if (!fs::is_regular_file(img))
+			throw ConfigError("--kernel-image " + img + ": no such file");
+	if (!fs::is_directory(o.expectations_dir))
+		throw ConfigError("--expectations " + o.expectations_dir + ": no such directory");
+	for (const auto &path : {o.json_path, o.junit_path}) {
+		if (path.empty())
+			continue;
+		if (fs::is_directory(path))
+			throw ConfigError(path + " is a directory, not a results file");
+	}
+}
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -254,20 +284,31 @@ int main(int argc, char **argv)
 	CLI::App app{"xdplab: does this kernel still behave the way an XDP program assumes?"};
 	app.add_option("experiments", o.selectors, "experiment ids or globs, optionally id/subtest (default: all)");
 	app.add_flag("--list", o.list, "list experiments: ids, titles, seed, requirements");
+	app.add_flag("--lint", o.lint, "check every expectation file against its experiment, then exit");
 	app.add_option("--json", o.json_path, "results file (default: results/<kernel release>.json)");
 	app.add_option("--junit", o.junit_path, "also write JUnit XML here");
 	app.add_flag("--explain", o.explain, "print the commands that rebuild each selected topology by hand");
-	app.add_flag("--keep", o.keep, "leave the topology of each selected subtest up, and say how to remove it");
+	app.add_flag("--keep", o.run.keep, "leave the topology of each selected subtest up, and say how to remove it");
 	app.add_flag("--cleanup", o.cleanup, "remove what killed or kept runs left (harness-named objects only)");
-	app.add_option("--packets", o.packets, "tagged frames per subtest")->check(CLI::Range(1, 4096));
-	app.add_option("--settle-ms", o.settle_ms, "quiet time that ends a subtest's collection (slow VMs need more)")
-		->check(CLI::Range(50, 60000));
+	app.add_option("--packets", o.run.packets, "tagged frames per subtest")->check(CLI::Range(1, 4096));
+	app.add_option("-j,--jobs", o.run.jobs, "subtests at once (default: twice the number of cores)")
+		->check(CLI::Range(1, 64));
+	app.add_option("--settle-ms", o.run.settle_ms,
+		       "quiet time after the last frame, only where a subtest measures absence")
+		->check(CLI::Range(0, 60000));
+	app.add_option("--timeout-ms", o.run.timeout_ms, "how long a subtest's frames may take to be accounted for")
+		->check(CLI::Range(100, 600000));
 	app.add_option("--expectations", o.expectations_dir, "directory of <id>.json expectation files");
 	app.add_option("--results-dir", o.results_dir, "where results, console logs and reports go");
 	app.add_flag("--quiet", o.quiet, "no results table (progress still goes to stderr)");
+	// One value per occurrence (comma-separated, repeatable): never the positional ids after it.
 	app.add_option("--kernels", o.kernels, "kernel matrix: Debian series and/or host, e.g. 6.1,6.12,host")
-		->delimiter(',');
-	app.add_option("--kernel-image", o.kernel_images, "also run in a VM booting this bzImage (repeatable)");
+		->delimiter(',')
+		->expected(1)
+		->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+	app.add_option("--kernel-image", o.kernel_images, "also run in a VM booting this bzImage (repeatable)")
+		->expected(1)
+		->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
 	app.add_option("--kernel-cache", o.kernel_cache, "where downloaded kernels are unpacked");
 	app.add_option("--vm-timeout", o.vm_timeout_s, "seconds a guest may take before it counts as hung");
 	app.add_option("--accel", o.accel, "VM acceleration: auto (probe KVM, fall back to TCG), kvm, tcg")
@@ -279,6 +320,7 @@ int main(int argc, char **argv)
 	rep->add_option("paths", o.report_paths, "result files or directories (default: results/)");
 	rep->add_option("--baseline", o.baseline, "directory of earlier results: list what changed since");
 	rep->add_option("--out", o.report_out, "where to write the report (default: the first directory given)");
+	o.run.jobs = static_cast<int>(std::max(1u, 2 * std::thread::hardware_concurrency()));
 	try {
 		app.parse(argc, argv);
 	} catch (const CLI::ParseError &e) {
@@ -295,7 +337,16 @@ int main(int argc, char **argv)
 	std::vector<CatalogEntry> catalog;
 	std::vector<Selection> selection;
 	try {
+		validate_inputs(o);
 		catalog = load_catalog(o.expectations_dir);
+		if (o.lint) {
+			auto problems = lint_catalog(catalog);
+			for (const auto &p : problems)
+				std::cerr << "xdplab: lint: " << p << "\n";
+			std::cout << "lint: " << catalog.size() << " expectation files, " << problems.size()
+				  << " problem(s)\n";
+			return problems.empty() ? 0 : kExitConfig;
+		}
 		if (o.list) {
 			print_list(std::cout, catalog);
 			return 0;
@@ -309,21 +360,20 @@ int main(int argc, char **argv)
 	if (!o.kernels.empty() || !o.kernel_images.empty())
 		return matrix(o, selection);
 
-	Lab base;
-	base.run_id = new_run_id();
-	base.run_tag = static_cast<uint32_t>(std::stoul(base.run_id, nullptr, 16));
+	SubtestContext base;
+	base.run_id = "000000"; // --explain: the real id is chosen under the run lock
 	base.kernel = running_kernel();
-	base.packets = o.packets;
-	base.settle_ms = o.settle_ms;
-	base.tracefs_root = tracefs_root;
-	base.explain = &std::cout;
+	base.options = o.run;
+	base.notes = &std::cout;
 	base.check_interrupt = [] {
 		if (g_interrupted)
 			throw Interrupted();
 	};
 	if (o.explain) {
+		base.run_id = new_run_id();
+		base.run_tag = static_cast<uint32_t>(std::stoul(base.run_id, nullptr, 16));
 		explain_experiments(selection, base, std::cout);
 		return 0;
 	}
-	return run_here(o, selection, base);
+	return run_here(o, selection, base, tracefs_root);
 }

@@ -1,11 +1,17 @@
 #include "runner.h"
 
+#include "bench_run.h"
+#include "lint.h"
+#include "procedure_run.h"
+
 #include <fnmatch.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
-#include <iomanip>
+#include <mutex>
 #include <set>
+#include <thread>
 
 namespace xdplab {
 
@@ -13,6 +19,15 @@ std::vector<ExperimentFactory> &experiment_registry()
 {
 	static std::vector<ExperimentFactory> registry;
 	return registry;
+}
+
+std::set<std::string> Experiment::observation_names(const std::string &subtest) const
+{
+	std::set<std::string> names(observations_.begin(), observations_.end());
+	if (std::holds_alternative<BenchPlan>(plan(subtest)))
+		for (const auto &n : bench_observation_names())
+			names.insert(n);
+	return names;
 }
 
 std::vector<CatalogEntry> load_catalog(const std::string &dir)
@@ -29,7 +44,7 @@ std::vector<CatalogEntry> load_catalog(const std::string &dir)
 		}
 		if (e.expectations.id != e.experiment->id())
 			throw ConfigError(path + ": at /id: \"" + e.expectations.id + "\" does not match the file name");
-		const auto subtests = e.experiment->subtests();
+		const auto &subtests = e.experiment->subtests();
 		std::set<std::string> declared(subtests.begin(), subtests.end());
 		for (const auto &s : declared)
 			if (!e.expectations.subtests.count(s))
@@ -42,6 +57,19 @@ std::vector<CatalogEntry> load_catalog(const std::string &dir)
 	std::sort(out.begin(), out.end(),
 		  [](const CatalogEntry &a, const CatalogEntry &b) { return a.experiment->id() < b.experiment->id(); });
 	return out;
+}
+
+std::vector<std::string> lint_catalog(const std::vector<CatalogEntry> &catalog)
+{
+	std::vector<std::string> problems;
+	for (const auto &e : catalog) {
+		std::map<std::string, std::set<std::string>> measured;
+		for (const auto &s : e.experiment->subtests())
+			measured[s] = e.experiment->observation_names(s);
+		for (auto &p : lint_expectations(e.expectations, measured))
+			problems.push_back(std::move(p));
+	}
+	return problems;
 }
 
 std::vector<Selection> select(const std::vector<CatalogEntry> &catalog, const std::vector<std::string> &selectors)
@@ -101,88 +129,154 @@ void print_list(std::ostream &out, const std::vector<CatalogEntry> &catalog)
 }
 
 namespace {
+
 long ms_since(std::chrono::steady_clock::time_point t)
 {
 	return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t).count();
 }
+
+struct Job {
+	const CatalogEntry *entry;
+	std::string subtest;
+	uint32_t case_id;
+};
+
+std::vector<Job> jobs_of(const std::vector<Selection> &selection)
+{
+	std::vector<Job> jobs;
+	uint32_t case_id = 0;
+	for (const auto &sel : selection)
+		for (const auto &sub : sel.subtests)
+			jobs.push_back({sel.entry, sub, ++case_id});
+	return jobs;
+}
+
+// Observations must be the ones the experiment declares, so that the lint's
+// promise (every measured observation has an expectation) holds at run time.
+void check_declared(const Experiment &exp, const std::string &sub, const json &observations)
+{
+	auto names = exp.observation_names(sub);
+	for (auto it = observations.begin(); it != observations.end(); ++it)
+		if (!names.count(it.key()))
+			throw std::logic_error(exp.id() + " reports observation \"" + it.key() +
+					       "\" that it does not declare");
+}
+
+SubtestResult run_one(const Job &job, SubtestContext ctx)
+{
+	const Experiment &exp = *job.entry->experiment;
+	const auto &expectations = job.entry->expectations;
+	SubtestResult r;
+	r.id = exp.id();
+	r.subtest = job.subtest;
+	if (auto g = gate(expectations.requires_, ctx.caps, ctx.kernel.version)) {
+		r.verdict = g->verdict;
+		r.reason = g->reason;
+		r.basis = g->basis;
+		return r;
+	}
+	try {
+		Plan plan = exp.plan(job.subtest);
+		std::string problem;
+		if (auto *bench = std::get_if<BenchPlan>(&plan)) {
+			BenchRun run = run_bench(*bench, ctx);
+			Measurement m = exp.observe(job.subtest, run);
+			r.observations = bench_observations(run);
+			r.observations.update(m.observations);
+			r.evidence = bench_evidence(run);
+			r.evidence.update(m.evidence);
+			problem = evidence_problem(run);
+		} else {
+			Measurement m = run_procedure(std::get<ProcedurePlan>(plan), ctx);
+			r.observations = m.observations;
+			r.evidence = m.evidence;
+		}
+		check_declared(exp, job.subtest, r.observations);
+		if (!problem.empty()) {
+			r.verdict = Verdict::Error;
+			r.reason = problem;
+			return r;
+		}
+		Evaluation ev = evaluate(expectations.subtests.at(job.subtest), ctx.kernel.version, r.observations,
+					 MatchContext{ctx.options.packets});
+		r.verdict = ev.verdict;
+		r.reason = ev.reason;
+		r.expected = ev.expected;
+		r.basis = ev.basis;
+		r.seed_claim_holds = ev.seed_claim_holds;
+	} catch (const Interrupted &) {
+		throw;
+	} catch (const SkipSubtest &e) {
+		r.verdict = Verdict::Skipped;
+		r.reason = e.what();
+	} catch (const std::exception &e) {
+		ctx.check_interrupt(); // a tool killed by our SIGINT is not an experiment error
+		r.verdict = Verdict::Error;
+		r.reason = e.what();
+	}
+	return r;
+}
+
 } // namespace
 
-RunResults run_experiments(const std::vector<Selection> &selection, Lab base, const RunnerOptions &opt,
+RunResults run_experiments(const std::vector<Selection> &selection, const SubtestContext &base,
 			   std::ostream &progress)
 {
 	RunResults results;
 	results.kernel = base.kernel;
 	results.started = iso8601_now();
 	auto run_start = std::chrono::steady_clock::now();
-	size_t total = 0, done = 0;
-	for (const auto &s : selection)
-		total += s.subtests.size();
+	const std::vector<Job> jobs = jobs_of(selection);
+	std::vector<SubtestResult> done(jobs.size());
+	std::atomic<size_t> next{0};
+	std::atomic<bool> interrupted{false};
+	std::mutex progress_mu;
+	size_t finished = 0;
 
-	uint32_t case_id = 0;
-	for (const auto &sel : selection) {
-		const auto &exp = sel.entry->expectations;
-		for (const auto &sub : sel.subtests) {
-			++done;
-			progress << "[" << done << "/" << total << "] " << exp.id << "/" << sub << " ... " << std::flush;
+	auto worker = [&] {
+		for (size_t i; !interrupted && (i = next++) < jobs.size();) {
+			SubtestContext ctx = base;
+			ctx.case_id = jobs[i].case_id;
 			auto t0 = std::chrono::steady_clock::now();
-			SubtestResult r;
-			r.id = exp.id;
-			r.subtest = sub;
-			const SubtestExpectation &st = exp.subtests.at(sub);
-			MatchContext ctx{base.packets};
-			if (auto g = gate(exp.requires_, base.caps, base.kernel.version)) {
-				r.verdict = g->verdict;
-				r.reason = g->reason;
-				r.basis = g->basis;
-			} else {
-				Lab lab = base;
-				lab.case_id = ++case_id;
-				lab.keep = opt.keep;
-				try {
-					Measurement m = sel.entry->experiment->run(sub, lab);
-					r.observations = m.observations;
-					r.evidence = m.evidence;
-					Evaluation ev = evaluate(st, base.kernel.version, r.observations, ctx);
-					r.verdict = ev.verdict;
-					r.reason = ev.reason;
-					r.expected = ev.expected;
-					r.basis = ev.basis;
-					r.seed_claim_holds = ev.seed_claim_holds;
-				} catch (const Interrupted &) {
-					throw;
-				} catch (const SkipSubtest &e) {
-					r.verdict = Verdict::Skipped;
-					r.reason = e.what();
-				} catch (const std::exception &e) {
-					base.check_interrupt(); // a tool killed by our SIGINT is not an experiment error
-					r.verdict = Verdict::Error;
-					r.reason = e.what();
-				}
+			try {
+				done[i] = run_one(jobs[i], ctx);
+			} catch (const Interrupted &) {
+				interrupted = true;
+				return;
 			}
-			r.duration_ms = ms_since(t0);
-			progress << to_string(r.verdict) << " (" << r.duration_ms << " ms)\n";
-			results.experiments.push_back(std::move(r));
+			done[i].duration_ms = ms_since(t0);
+			std::lock_guard<std::mutex> lock(progress_mu);
+			progress << "[" << ++finished << "/" << jobs.size() << "] " << done[i].id << "/" << done[i].subtest
+				 << " ... " << to_string(done[i].verdict) << " (" << done[i].duration_ms << " ms)\n"
+				 << std::flush;
 		}
-	}
+	};
+	size_t n = std::min<size_t>(jobs.size(), static_cast<size_t>(std::max(1, base.options.jobs)));
+	std::vector<std::thread> workers;
+	for (size_t i = 1; i < n; ++i)
+		workers.emplace_back(worker);
+	worker();
+	for (auto &t : workers)
+		t.join();
+	if (interrupted)
+		throw Interrupted();
+	results.experiments = std::move(done);
 	results.duration_ms = ms_since(run_start);
 	return results;
 }
 
-void explain_experiments(const std::vector<Selection> &selection, Lab base, std::ostream &out)
+void explain_experiments(const std::vector<Selection> &selection, const SubtestContext &base, std::ostream &out)
 {
-	base.dry_run = true;
-	base.explain = &out;
-	uint32_t case_id = 0;
-	for (const auto &sel : selection)
-		for (const auto &sub : sel.subtests) {
-			out << "\n### " << sel.entry->expectations.id << "/" << sub << "\n";
-			Lab lab = base;
-			lab.case_id = ++case_id;
-			try {
-				sel.entry->experiment->run(sub, lab);
-			} catch (const ExplainedOnly &) {
-			}
-		}
+	for (const auto &job : jobs_of(selection)) {
+		SubtestContext ctx = base;
+		ctx.case_id = job.case_id;
+		out << "\n### " << job.entry->experiment->id() << "/" << job.subtest << "\n";
+		Plan plan = job.entry->experiment->plan(job.subtest);
+		if (auto *bench = std::get_if<BenchPlan>(&plan))
+			explain_bench(out, *bench, ctx);
+		else
+			explain_procedure(out, std::get<ProcedurePlan>(plan), ctx);
+	}
 }
 
 } // namespace xdplab

@@ -1,8 +1,11 @@
-// Runs the selected experiments on the running kernel and gathers results.
+// The catalog (every registered experiment with its expectation file), the
+// selection of subtests, and running them: several at once, each in its own
+// namespaces, each compared with the expectation for this kernel.
 #pragma once
 #include "experiment.h"
 #include "expectations.h"
 #include "results.h"
+#include "subtest_context.h"
 
 #include <memory>
 #include <ostream>
@@ -28,6 +31,9 @@ struct CatalogEntry {
 // both agree on the subtests.
 std::vector<CatalogEntry> load_catalog(const std::string &expectations_dir);
 
+// Expectation lint over the whole catalog (harness/lint.h): one message per problem.
+std::vector<std::string> lint_catalog(const std::vector<CatalogEntry> &catalog);
+
 // Selectors are ids or globs ("egress-*"), optionally with "/subtest".
 // An empty list selects everything; a selector matching nothing is a ConfigError.
 struct Selection {
@@ -38,17 +44,14 @@ std::vector<Selection> select(const std::vector<CatalogEntry> &catalog, const st
 
 void print_list(std::ostream &out, const std::vector<CatalogEntry> &catalog);
 
-struct RunnerOptions {
-	bool keep = false;
-};
-
-// Runs each selected subtest: capability gate, procedure, evaluation, with a
-// progress line per subtest on `progress`. An
-// exception from a procedure is an `error` result; Interrupted propagates.
-RunResults run_experiments(const std::vector<Selection> &selection, Lab base, const RunnerOptions &opt,
+// Runs each selected subtest, base.options.jobs at a time: capability gate,
+// plan, run, observations, evaluation, with a progress line per subtest on
+// `progress`. An exception from a subtest is an `error` result; Interrupted
+// propagates once every running subtest has torn down.
+RunResults run_experiments(const std::vector<Selection> &selection, const SubtestContext &base,
 			   std::ostream &progress);
 
-// --explain: the commands each subtest's topology is built with.
-void explain_experiments(const std::vector<Selection> &selection, Lab base, std::ostream &out);
+// --explain: the commands and steps of each selected subtest's plan.
+void explain_experiments(const std::vector<Selection> &selection, const SubtestContext &base, std::ostream &out);
 
 } // namespace xdplab

@@ -36,11 +36,11 @@ std::map<std::string, std::string> trace_fields(const std::string &body)
 	return out;
 }
 
-std::optional<std::string> stage_message(const TraceRecord &rec, uint32_t run_id)
+std::optional<std::string> stage_message(const TraceRecord &rec, uint32_t run_id, uint32_t case_id)
 {
-	// The programs print the id with "%x": no leading zeros.
+	// The programs print (run << 16 | case) with "%llx": no leading zeros.
 	std::ostringstream p;
-	p << "xdplab " << std::hex << run_id << ": ";
+	p << "xdplab " << std::hex << ((static_cast<uint64_t>(run_id) << 16) | (case_id & 0xffff)) << ": ";
 	std::string prefix = p.str();
 	auto pos = rec.body.find(prefix);
 	if (pos == std::string::npos)

@@ -101,6 +101,27 @@ std::vector<KernelRun> run_matrix(const MatrixOptions &opt, const std::vector<Se
 	std::vector<std::string> run_args = opt.selectors;
 	run_args.insert(run_args.end(), opt.harness_args.begin(), opt.harness_args.end());
 
+	// Every kernel is resolved and fetched before anything runs: a kernel that
+	// cannot be had is bad input, found in seconds rather than after the host run.
+	std::vector<KernelImage> images;
+	for (const auto &k : opt.kernels)
+		if (k != "host") {
+			progress << "== kernel " << k << ": fetching the Debian image\n" << std::flush;
+			try {
+				images.push_back(fetch_debian_kernel(k, opt.cache_dir));
+			} catch (const std::exception &e) {
+				throw ConfigError("kernel " + k + ": " + e.what());
+			}
+			progress << "   " << images.back().package << " -> " << images.back().bzimage << "\n";
+		}
+	for (const auto &p : opt.kernel_images) {
+		try {
+			images.push_back(user_kernel(p));
+		} catch (const std::exception &e) {
+			throw ConfigError("kernel image " + p + ": " + e.what());
+		}
+	}
+
 	// The host kernel first, alone, so that no VM competes with it for the CPU.
 	for (const auto &k : opt.kernels) {
 		if (k != "host")
@@ -126,15 +147,6 @@ std::vector<KernelRun> run_matrix(const MatrixOptions &opt, const std::vector<Se
 		runs.push_back(run);
 	}
 
-	std::vector<KernelImage> images;
-	for (const auto &k : opt.kernels)
-		if (k != "host") {
-			progress << "== kernel " << k << ": fetching the Debian image\n" << std::flush;
-			images.push_back(fetch_debian_kernel(k, opt.cache_dir));
-			progress << "   " << images.back().package << " -> " << images.back().bzimage << "\n";
-		}
-	for (const auto &p : opt.kernel_images)
-		images.push_back(user_kernel(p));
 	if (images.empty())
 		return runs;
 
@@ -143,7 +155,7 @@ std::vector<KernelRun> run_matrix(const MatrixOptions &opt, const std::vector<Se
 	plan.expectations_dir = opt.expectations_dir;
 	plan.harness_args = run_args;
 	// Emulated CPUs are slow: give each subtest a longer quiet period.
-	plan.harness_args.insert(plan.harness_args.end(), {"--settle-ms", "1500"});
+	plan.harness_args.insert(plan.harness_args.end(), {"--settle-ms", "500", "--timeout-ms", "30000"});
 
 	std::vector<Guest> guests;
 	// Work directories (initramfs trees) go whatever happens, interruption included.

@@ -10,11 +10,18 @@
 using namespace xdplab;
 
 namespace {
-class FakeExperiment : public Experiment {
+struct FakeParams {
+	int n;
+};
+class FakeExperiment : public DeclaredExperiment<FakeParams> {
 public:
-	std::string id() const override { return "fake-experiment"; }
-	std::vector<std::string> subtests() const override { return {"native", "generic"}; }
-	Measurement run(const std::string &, Lab &) override { return {}; }
+	FakeExperiment() : DeclaredExperiment("fake-experiment", {{"native", {1}}, {"generic", {2}}}, {"x"}) {}
+	Plan plan(const FakeParams &p) const override
+	{
+		if (p.n == 1)
+			return BenchPlan{};
+		return ProcedurePlan{};
+	}
 };
 XDPLAB_EXPERIMENT(FakeExperiment);
 
@@ -90,24 +97,42 @@ BOOST_AUTO_TEST_CASE(uniform_reports_one_value_or_the_spread)
 	BOOST_TEST(uniform({json(4), json(0), json(4)}) == json::parse(R"({"varies": [4, 0]})"));
 }
 
-BOOST_AUTO_TEST_CASE(roles_deliveries_and_devmap_programs)
+BOOST_AUTO_TEST_CASE(declared_once_observations_per_plan_kind)
 {
-	StagedRun run;
-	run.ifindex = {{"in", 2}, {"o0", 3}, {"o1", 4}, {"r0", 2}, {"snd", 2}};
-	run.events = {event(1, 0), event(3, 0), event(2, 0, 4), event(1, 1), event(3, 1), event(2, 1, 4)};
-	run.received["o0"] = {};
-	run.received["o1"] = {{0, 57, {}}, {1, 57, {}}};
-	const std::map<std::string, std::string> roles{{"o0", "first_target"}, {"o1", "second_target"}};
-	BOOST_TEST(delivered_as(run, roles) == json::parse(R"({"first_target": 0, "second_target": 2})"));
-	BOOST_TEST(devmap_progs_ran(run, roles) == json::parse(R"(["second_target"])"));
-	// A receiver namespace's link with the same ifindex is not a dut link.
-	BOOST_TEST(run.role_of_ifindex(2) == "in");
+	auto catalog = load_catalog(kExpectations);
+	const Experiment &e = *catalog.front().experiment;
+	BOOST_TEST(e.subtests() == (std::vector<std::string>{"native", "generic"}));
+	// A bench subtest also reports the engine's delivered/frames; a procedure only its own.
+	BOOST_TEST(e.observation_names("native") == (std::set<std::string>{"delivered", "frames", "x"}));
+	BOOST_TEST(e.observation_names("generic") == (std::set<std::string>{"x"}));
+	BOOST_CHECK_THROW(e.plan("sideways"), std::invalid_argument);
+}
+
+BOOST_AUTO_TEST_CASE(outputs_deliveries_and_devmap_programs)
+{
+	BenchRun run;
+	run.plan.outputs = {{"first_target"}, {"second_target"}};
+	run.plan.calls = {{Devmap::Array, 1}, {Devmap::Array, 2}};
+	run.plan.entries = {{Devmap::Array, 1, "o0", true}};
+	run.ifindex = {{"in", 100}, {"o0", 102}, {"o1", 104}, {"r0", 103}, {"snd", 101}};
+	run.receiver_link = {{"first_target", "r0"}, {"second_target", "r1"}, {"ingress_stack", "in"}, {"sender", "snd"}};
+	run.events = {event(1, 0), event(3, 0), event(4, 0), event(2, 0, 104),
+		      event(1, 1), event(3, 1), event(4, 1), event(2, 1, 104)};
+	run.received["second_target"] = {{0, 57, {}}, {1, 57, {}}};
+	BOOST_TEST(devmap_progs_ran(run) == json::parse(R"(["second_target"])"));
+	BOOST_TEST(run.name_of_ifindex(100) == "ingress");
+	BOOST_TEST(run.name_of_ifindex(103) == ""); // a receiver's link is not where redirects resolve
 	BOOST_TEST(run.stage(2).size() == 2u);
+	json obs = bench_observations(run);
+	BOOST_TEST(obs["delivered"] ==
+		   json::parse(R"({"first_target": 0, "second_target": 2, "ingress_stack": 0, "sender": 0})"));
+	BOOST_TEST(obs["frames"] ==
+		   json::parse(R"({"ingress": 2, "after_call1": 2, "after_call2": 2, "entry_prog": 2})"));
 }
 
 BOOST_AUTO_TEST_CASE(drop_tracepoint_is_the_first_failure)
 {
-	StagedRun run;
+	BenchRun run;
 	BOOST_TEST(drop_tracepoint(run).is_null());
 	run.tracepoints = {tracepoint("xdp_redirect", "prog_id=1 err=0"),
 			   tracepoint("xdp_devmap_xmit", "ndo_xdp_xmit from_ifindex=2 to_ifindex=3 sent=0 drops=1 err=-6"),

@@ -41,10 +41,11 @@ BOOST_AUTO_TEST_CASE(parses_old_and_new_printk_lines_and_filters_by_run)
 	BOOST_TEST(old->body == "  stage=1: dev=2");
 
 	auto mine = parse_trace_line(
-		"xdplab-5582 [000] ..s1. 986.9: bpf_trace_printk: xdplab 3ab1f: XDP ingress (stage=1)");
+		"xdplab-5582 [000] ..s1. 986.9: bpf_trace_printk: xdplab 3ab1f0005: XDP ingress (stage=1)");
 	BOOST_REQUIRE(mine);
-	BOOST_TEST(stage_message(*mine, 0x03ab1f).value() == "XDP ingress (stage=1)");
-	BOOST_TEST(!stage_message(*mine, 0x03ab10));
+	BOOST_TEST(stage_message(*mine, 0x03ab1f, 5).value() == "XDP ingress (stage=1)");
+	BOOST_TEST(!stage_message(*mine, 0x03ab10, 5)); // another run
+	BOOST_TEST(!stage_message(*mine, 0x03ab1f, 6)); // another subtest of this run
 	BOOST_TEST(!parse_trace_line("# tracer: nop"));
 }
 

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Speed and stability of a full host run, printed as figures (not a test):
+#   wall time, median and max subtest time, for -j 1 and the default -j;
+#   then RUNS runs of each, and whether every run gave the same verdicts.
+#
+#   bench/speed.sh [RUNS]     (as root, after ./run.sh has built the harness)
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+bin="$here/build/xdplab"
+runs=${1:-10}
+[ -x "$bin" ] || { echo "build first: ./run.sh --list" >&2; exit 3; }
+work=$(mktemp -d /tmp/xdplab-speed.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+
+one_run() { # jobs-option out.json -> prints wall ms
+  local t0 t1
+  t0=$(date +%s%N)
+  "$bin" $1 --quiet --json "$2" >/dev/null 2>&1 || true
+  t1=$(date +%s%N)
+  echo $(( (t1 - t0) / 1000000 ))
+}
+
+summarise() { # label json wall
+  python3 - "$1" "$2" "$3" <<'PY'
+import json, statistics, sys
+label, path, wall = sys.argv[1], sys.argv[2], int(sys.argv[3])
+d = json.load(open(path))
+ms = sorted(e["duration_ms"] for e in d["experiments"])
+v = {}
+for e in d["experiments"]:
+    v[e["verdict"]] = v.get(e["verdict"], 0) + 1
+print(f"{label:<10} wall {wall/1000:6.2f} s   subtests {len(ms)}   median {statistics.median(ms):5.0f} ms"
+      f"   max {ms[-1]:5d} ms   {', '.join(f'{n} {k}' for k, n in sorted(v.items()))}")
+PY
+}
+
+verdicts() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(" ".join(e["id"]+"/"+e["subtest"]+"="+e["verdict"] for e in d["experiments"]))' "$1"; }
+
+echo "kernel $(uname -r), $(nproc) cores"
+for jobs in "-j 1" ""; do
+  label=${jobs:-default}
+  wall=$(one_run "$jobs" "$work/first.json")
+  summarise "$label" "$work/first.json" "$wall"
+  verdicts "$work/first.json" > "$work/reference"
+  flakes=0 walls=()
+  for i in $(seq 1 "$runs"); do
+    walls+=("$(one_run "$jobs" "$work/r.json")")
+    if ! verdicts "$work/r.json" | cmp -s - "$work/reference"; then
+      flakes=$((flakes + 1))
+      verdicts "$work/r.json" | tr ' ' '\n' | grep -v -x -F -f <(tr ' ' '\n' < "$work/reference") | sed 's/^/    differs: /'
+    fi
+  done
+  printf '%-10s %d more runs: wall min %s ms, max %s ms; runs whose verdicts differ from the first: %d\n' \
+    "$label" "$runs" "$(printf '%s\n' "${walls[@]}" | sort -n | head -1)" "$(printf '%s\n' "${walls[@]}" | sort -n | tail -1)" "$flakes"
+  cp "$work/reference" "$work/reference$label"
+done
+if cmp -s "$work/reference-j 1" "$work/referencedefault"; then
+  echo "verdicts identical between -j 1 and the default"
+else
+  echo "verdicts DIFFER between -j 1 and the default"
+fi

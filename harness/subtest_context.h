@@ -1,0 +1,57 @@
+// What the engine knows while it runs one subtest: the run's identity, this
+// subtest's case id, the kernel, the run's options and the shared trace
+// collector. Experiments never see it.
+#pragma once
+#include "kernel_version.h"
+#include "verdict.h"
+
+#include <linux/types.h>
+extern "C" {
+#include "../bpf/xdplab_event.h"
+}
+
+#include <cstdint>
+#include <functional>
+#include <ostream>
+#include <stdexcept>
+#include <string>
+
+namespace xdplab {
+
+class TraceCollector;
+
+// Thrown when SIGINT/SIGTERM arrived: unwinding tears everything down.
+class Interrupted : public std::runtime_error {
+public:
+	Interrupted() : std::runtime_error("interrupted") {}
+};
+
+struct RunOptions {
+	int packets = 32;          // tagged frames per subtest
+	int settle_ms = 100;       // quiet time, only where a plan measures absence
+	int timeout_ms = 3000;     // how long frames may take to be accounted for
+	int jobs = 1;              // subtests at once
+	bool keep = false;         // leave the topologies up (--keep)
+};
+
+struct SubtestContext {
+	std::string run_id;        // 6 hex digits, in every name the run creates
+	uint32_t run_tag = 0;      // the same id as a number, in every frame
+	uint32_t case_id = 0;      // unique per subtest within the run
+	RunningKernel kernel;
+	Capabilities caps;
+	RunOptions options;
+	TraceCollector *trace = nullptr;
+	std::ostream *notes = nullptr; // where --keep says what it left up
+	std::function<void()> check_interrupt = [] {};
+
+	// Part of every namespace name, so that the topologies of concurrent or
+	// kept subtests never share a name.
+	std::string scope() const { return "c" + std::to_string(case_id) + "-"; }
+	// The k-th run-unique ifindex of this subtest (netns/ifindex.h).
+	int ifindex(unsigned k) const;
+	// What every BPF object of this subtest matches frames and events by.
+	xdplab_ident ident() const;
+};
+
+} // namespace xdplab
