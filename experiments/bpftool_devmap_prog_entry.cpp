@@ -24,6 +24,7 @@
 // Expectation: experiments/bpftool-devmap-prog-entry.json.
 #include "harness/command.h"
 #include "harness/observe.h"
+#include "netns/ifindex.h"
 #include "netns/topology.h"
 
 #include <sstream>
@@ -73,9 +74,12 @@ public:
 	{
 		if (!lab.dry_run && !lab.caps["bpftool"])
 			throw SkipSubtest("bpftool is not installed (Debian: apt-get install bpftool)");
-		Topology topo(lab.run_id, lab.dry_run, lab.scope());
+		Topology topo(lab.run_id, lab.scope(), lab.dry_run);
 		std::string ns = topo.add_namespace("dut");
-		auto links = topo.add_veth(ns, "o0", "02:58:4c:00:01:00", ns, "r0", "02:58:4c:00:02:00");
+		uint32_t slot = run_slot(lab.run_tag);
+		auto links = topo.add_veth({ns, "o0", "02:58:4c:00:01:00", harness_ifindex(slot, lab.case_id, 0)},
+					   {ns, "r0", "02:58:4c:00:02:00", harness_ifindex(slot, lab.case_id, 1)});
+		topo.apply();
 		int ifindex = topo.ifindex(ns, links.first);
 		const std::string tool = lab.dry_run ? "bpftool" : bpftool_path();
 		const std::vector<std::string> bpftool{"ip", "netns", "exec", ns, tool};

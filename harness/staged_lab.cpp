@@ -1,5 +1,6 @@
 #include "staged_lab.h"
 
+#include "../netns/ifindex.h"
 #include "../netns/naming.h"
 #include "../netns/topology.h"
 #include "tracefs.h"
@@ -172,11 +173,12 @@ struct Bench {
 	std::vector<Link> outputs, receivers; // o<i> in dut, r<i> in its own namespace
 };
 
-Bench build_bench(Topology &topo, const StagedSetup &setup, std::map<std::string, int> &ifindex)
+Bench build_bench(Topology &topo, const StagedSetup &setup, const Lab &lab, std::map<std::string, int> &ifindex)
 {
 	Bench b;
+	auto index = [&](unsigned k) { return harness_ifindex(run_slot(lab.run_tag), lab.case_id, k); };
 	std::string ns_snd = topo.add_namespace("snd"), ns_dut = topo.add_namespace("dut");
-	auto [l_snd, l_in] = topo.add_veth(ns_snd, "snd", kSenderMac, ns_dut, "in", kIngressMac);
+	auto [l_snd, l_in] = topo.add_veth({ns_snd, "snd", kSenderMac, index(0)}, {ns_dut, "in", kIngressMac, index(1)});
 	b.sender = {"snd", ns_snd, l_snd};
 	b.ingress = {"in", ns_dut, l_in};
 	topo.add_address(ns_snd, l_snd, "198.18.0.1/24");
@@ -187,7 +189,8 @@ Bench build_bench(Topology &topo, const StagedSetup &setup, std::map<std::string
 		int n = static_cast<int>(i);
 		std::string o = "o" + std::to_string(i), r = "r" + std::to_string(i);
 		std::string ns_r = topo.add_namespace(r);
-		auto [l_o, l_r] = topo.add_veth(ns_dut, o, indexed_mac(1, n), ns_r, r, indexed_mac(2, n));
+		auto [l_o, l_r] = topo.add_veth({ns_dut, o, indexed_mac(1, n), index(2 + 2 * i)},
+						{ns_r, r, indexed_mac(2, n), index(3 + 2 * i)});
 		std::string net = "198.18." + std::to_string(i + 1) + ".";
 		topo.add_address(ns_dut, l_o, net + "1/24");
 		topo.add_address(ns_r, l_r, net + "2/24");
@@ -204,6 +207,7 @@ Bench build_bench(Topology &topo, const StagedSetup &setup, std::map<std::string
 		ifindex[l.role] = topo.ifindex(l.ns, l.name);
 	ifindex["snd"] = topo.ifindex(ns_snd, l_snd);
 	ifindex["in"] = topo.ifindex(ns_dut, l_in);
+	topo.apply();
 	return b;
 }
 
@@ -330,8 +334,8 @@ StagedRun run_staged(Lab &lab, StagedSetup setup)
 	setup.program.case_id = lab.case_id;
 
 	// Declared first, destroyed last: links go only after every detach below.
-	Topology topo(lab.run_id, lab.dry_run, lab.scope());
-	Bench bench = build_bench(topo, setup, out.ifindex);
+	Topology topo(lab.run_id, lab.scope(), lab.dry_run);
+	Bench bench = build_bench(topo, setup, lab, out.ifindex);
 	lab.check_interrupt();
 	if (setup.configure)
 		setup.configure(out.ifindex, setup);
