@@ -3,9 +3,16 @@
 #include <boost/process.hpp>
 #include <boost/process/extend.hpp>
 
-#include <cstdlib>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <unistd.h>
-#include <istream>
+
+#include <cerrno>
+#include <cstdlib>
+#include <optional>
+#include <system_error>
+#include <thread>
 
 namespace bp = boost::process;
 
@@ -57,7 +64,63 @@ std::string bpftool_path()
 	return find_tool("bpftool");
 }
 
-CommandResult run_command(const std::vector<std::string> &argv)
+namespace {
+
+// Both ends close-on-exec: a child that another thread starts at the same
+// moment must not inherit them, or the output would only reach EOF when that
+// unrelated child exits. dup2() onto the child's 0/1/2 drops the flag there.
+bp::pipe cloexec_pipe()
+{
+	int fds[2];
+	if (pipe2(fds, O_CLOEXEC) != 0)
+		throw std::system_error(errno, std::generic_category(), "pipe2");
+	return bp::pipe(fds[0], fds[1]);
+}
+
+// Writes text into fd and closes it: the EOF is what ends an `ip -batch -`.
+// Runs on its own thread, so that a child filling its output pipe before it
+// has read all of its input cannot block both sides.
+void feed(int fd, const std::string &text)
+{
+	// A child that exits without reading everything must cost an EPIPE here,
+	// not a SIGPIPE that kills the harness. Blocked on this thread only; a
+	// pending SIGPIPE is discarded when the thread exits.
+	sigset_t pipe_signal;
+	sigemptyset(&pipe_signal);
+	sigaddset(&pipe_signal, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &pipe_signal, nullptr);
+	size_t done = 0;
+	while (done < text.size()) {
+		ssize_t n = write(fd, text.data() + done, text.size() - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break; // the child stopped reading: its exit status and output say why
+		done += static_cast<size_t>(n);
+	}
+	close(fd);
+}
+
+std::string read_all(int fd)
+{
+	std::string out;
+	char buf[4096];
+	for (;;) {
+		ssize_t n = read(fd, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		out.append(buf, static_cast<size_t>(n));
+	}
+	while (!out.empty() && out.back() == '\n')
+		out.pop_back();
+	return out;
+}
+
+} // namespace
+
+CommandResult run_command(const std::vector<std::string> &argv, const std::string &stdin_text)
 {
 	if (argv.empty())
 		throw std::invalid_argument("run_command: empty argv");
@@ -65,27 +128,33 @@ CommandResult run_command(const std::vector<std::string> &argv)
 	if (exe.empty())
 		throw std::runtime_error("required tool not found: " + argv[0]);
 
-	bp::ipstream out;
+	bp::pipe out = cloexec_pipe();
 	std::vector<std::string> args(argv.begin() + 1, argv.end());
 	// A process group of its own: a terminal's Ctrl-C reaches the harness,
 	// which tears down in order, and not the `ip netns del` doing the teardown.
 	auto own_group = bp::extend::on_exec_setup = [](auto &) { setpgid(0, 0); };
-	bp::child child(exe, bp::args(args), (bp::std_out & bp::std_err) > out, bp::std_in < bp::null, own_group);
-	CommandResult r;
-	std::string line;
-	while (std::getline(out, line)) {
-		if (!r.output.empty())
-			r.output += '\n';
-		r.output += line;
+	std::optional<bp::child> child;
+	std::thread writer;
+	if (stdin_text.empty()) {
+		child.emplace(exe, bp::args(args), (bp::std_out & bp::std_err) > out, bp::std_in < bp::null, own_group);
+	} else {
+		bp::pipe in = cloexec_pipe();
+		child.emplace(exe, bp::args(args), (bp::std_out & bp::std_err) > out, bp::std_in < in, own_group);
+		writer = std::thread(feed, in.native_sink(), std::cref(stdin_text));
+		in.assign_sink(-1); // the writer closes it
 	}
-	child.wait();
-	r.exit_code = child.exit_code();
+	CommandResult r;
+	r.output = read_all(out.native_source());
+	if (writer.joinable())
+		writer.join();
+	child->wait();
+	r.exit_code = child->exit_code();
 	return r;
 }
 
-CommandResult run_checked(const std::vector<std::string> &argv)
+CommandResult run_checked(const std::vector<std::string> &argv, const std::string &stdin_text)
 {
-	CommandResult r = run_command(argv);
+	CommandResult r = run_command(argv, stdin_text);
 	if (r.exit_code != 0)
 		throw CommandError(shell_join(argv), r);
 	return r;

@@ -21,11 +21,12 @@ public:
 std::string shell_join(const std::vector<std::string> &argv);
 
 // Runs argv[0] (searched in PATH unless it contains '/'); never throws for a
-// non-zero exit, only when the program cannot be started.
-CommandResult run_command(const std::vector<std::string> &argv);
+// non-zero exit, only when the program cannot be started. stdin_text is the
+// child's whole standard input (for `ip -batch -`); empty means /dev/null.
+CommandResult run_command(const std::vector<std::string> &argv, const std::string &stdin_text = {});
 
 // Same, but a non-zero exit is a CommandError carrying the tool's message.
-CommandResult run_checked(const std::vector<std::string> &argv);
+CommandResult run_checked(const std::vector<std::string> &argv, const std::string &stdin_text = {});
 
 // Where a tool lives, or "" if it is not installed.
 std::string find_tool(const std::string &name);
