@@ -1,6 +1,7 @@
 // The pieces that keep evidence honest when subtests run in parallel threads:
-// libbpf messages per thread.
+// libbpf messages per thread, trace buffer losses.
 #include "harness/libbpf_log.h"
+#include "harness/tracefs.h"
 
 #include <bpf/libbpf.h>
 
@@ -83,6 +84,36 @@ BOOST_AUTO_TEST_CASE(nested_captures_see_their_own_part)
 	}
 	BOOST_TEST(outer.text().find("xdplab_outer") != std::string::npos);
 	BOOST_TEST(outer.text().find("xdplab_inner") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(trace_losses)
+
+BOOST_AUTO_TEST_CASE(cpu_stats_sum_every_kind_of_loss)
+{
+	// per_cpu/cpu0/stats of a 6.18 instance
+	const std::string stats = "entries: 137\n"
+				  "overrun: 6935\n"
+				  "commit overrun: 2\n"
+				  "bytes: 7548\n"
+				  "oldest event ts:   740.834903\n"
+				  "now ts:  1053.116906\n"
+				  "dropped events: 5\n"
+				  "read events: 40\n";
+	BOOST_TEST(lost_in_cpu_stats(stats) == 6942ULL);
+	BOOST_TEST(lost_in_cpu_stats("entries: 0\noverrun: 0\ncommit overrun: 0\nbytes: 0\n") == 0ULL);
+	// Keys must match whole: "read events" and "entries" are not losses.
+	BOOST_TEST(lost_in_cpu_stats("entries: 9\nread events: 9\n") == 0ULL);
+	BOOST_TEST(lost_in_cpu_stats("") == 0ULL);
+}
+
+BOOST_AUTO_TEST_CASE(trace_pipe_lost_lines)
+{
+	BOOST_TEST(lost_events_line("CPU:1 [LOST 12 EVENTS]").value_or(0) == 12ULL);
+	BOOST_TEST(lost_events_line("CPU:0 [LOST EVENTS]").value_or(0) == 1ULL);
+	BOOST_TEST(!lost_events_line("  <idle>-0 [001] ..s2. 12.5: xdp_devmap_xmit: sent=0 drops=32 err=-6"));
+	BOOST_TEST(!lost_events_line("ping-1 [002] ..s1 2.3: bpf_trace_printk: CPU:1 [LOST 3 EVENTS]"));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
