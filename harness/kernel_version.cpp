@@ -2,6 +2,7 @@
 
 #include <sys/utsname.h>
 
+#include <fstream>
 #include <regex>
 
 namespace xdplab {
@@ -24,15 +25,26 @@ std::optional<KernelVersion> parse_kernel_version(const std::string &text)
 	return v;
 }
 
-KernelVersion effective_kernel_version(const std::string &release, const std::string &uname_version)
+KernelVersion effective_kernel_version(const std::string &release, const std::string &uname_version,
+				       const std::string &version_signature)
 {
-	static const std::regex distro(R"((?:Debian|Ubuntu)\s+(\d+\.\d+\.\d+))");
-	std::smatch m;
 	auto base = parse_kernel_version(release);
-	if (std::regex_search(uname_version, m, distro)) {
+	auto same_series = [&](const std::optional<KernelVersion> &v) {
+		return v && (!base || (v->major == base->major && v->minor == base->minor));
+	};
+	// "Ubuntu 5.15.0-91.101-generic 5.15.131": the last field is upstream's.
+	static const std::regex ubuntu(R"(^\s*Ubuntu\S*\s+\S+\s+(\d+\.\d+\.\d+)\s*$)");
+	std::smatch m;
+	if (std::regex_match(version_signature, m, ubuntu)) {
 		auto v = parse_kernel_version(m[1]);
-		// Only trust it when it names the same series as the release.
-		if (v && (!base || (v->major == base->major && v->minor == base->minor)))
+		if (same_series(v))
+			return *v;
+	}
+	// Ubuntu's `uname -v` ("#101-Ubuntu SMP ...") carries no version; Debian's does.
+	static const std::regex debian(R"(Debian\s+(\d+\.\d+\.\d+))");
+	if (std::regex_search(uname_version, m, debian)) {
+		auto v = parse_kernel_version(m[1]);
+		if (same_series(v))
 			return *v;
 	}
 	return base.value_or(KernelVersion{});
@@ -61,7 +73,10 @@ RunningKernel running_kernel()
 {
 	utsname u{};
 	uname(&u);
-	return {u.release, effective_kernel_version(u.release, u.version)};
+	std::string signature;
+	std::ifstream f("/proc/version_signature"); // Ubuntu only
+	std::getline(f, signature);
+	return {u.release, effective_kernel_version(u.release, u.version, signature)};
 }
 
 } // namespace xdplab

@@ -4,53 +4,62 @@
 
 #include <cstdarg>
 #include <cstdio>
+#include <mutex>
 #include <sstream>
 
 namespace xdplab {
 
 namespace {
-std::string g_log;
-int g_depth = 0;
-libbpf_print_fn_t g_previous = nullptr;
+// Per thread: the messages since the outermost capture began, and how many
+// captures are open. No lock needed, nothing here is shared.
+thread_local std::string t_log;
+thread_local int t_depth = 0;
 
-int capture(enum libbpf_print_level level, const char *fmt, va_list ap)
+std::once_flag g_installed;
+
+int route(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
-	if (level == LIBBPF_DEBUG)
+	if (level == LIBBPF_DEBUG || t_depth == 0)
 		return 0;
-	char buf[4096];
-	int n = vsnprintf(buf, sizeof(buf), fmt, ap);
-	g_log += buf;
+	// Verifier logs run to many kilobytes: measure first, then format whole.
+	va_list again;
+	va_copy(again, ap);
+	int n = vsnprintf(nullptr, 0, fmt, ap);
+	if (n > 0) {
+		size_t old = t_log.size();
+		t_log.resize(old + static_cast<size_t>(n) + 1);
+		vsnprintf(t_log.data() + old, static_cast<size_t>(n) + 1, fmt, again);
+		t_log.resize(old + static_cast<size_t>(n));
+	}
+	va_end(again);
 	return n;
-}
-
-int quiet(enum libbpf_print_level, const char *, va_list)
-{
-	return 0;
 }
 } // namespace
 
 LibbpfLogCapture::LibbpfLogCapture()
 {
-	if (g_depth++ == 0) {
-		g_log.clear();
-		g_previous = libbpf_set_print(capture);
-	}
+	// libbpf_set_print() itself is not thread-safe; setting it once, before
+	// any capture can be read, keeps it out of the threads' way afterwards.
+	std::call_once(g_installed, [] { libbpf_set_print(route); });
+	if (t_depth++ == 0)
+		t_log.clear();
+	start_ = t_log.size();
 }
 
 LibbpfLogCapture::~LibbpfLogCapture()
 {
-	if (--g_depth == 0)
-		libbpf_set_print(g_previous ? g_previous : quiet);
+	if (--t_depth == 0)
+		std::string().swap(t_log); // a verifier log can be large: do not keep it per thread
 }
 
 std::string LibbpfLogCapture::text() const
 {
-	return g_log;
+	return start_ <= t_log.size() ? t_log.substr(start_) : std::string();
 }
 
 std::string LibbpfLogCapture::kernel_message() const
 {
-	std::istringstream in(g_log);
+	std::istringstream in(text());
 	std::string line, best;
 	while (std::getline(in, line)) {
 		auto pos = line.find("Kernel error message: ");

@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
@@ -42,6 +43,16 @@ PacketSocket::~PacketSocket()
 		close(fd_);
 }
 
+unsigned PacketSocket::drops()
+{
+	tpacket_stats st{};
+	socklen_t len = sizeof(st);
+	if (getsockopt(fd_, SOL_PACKET, PACKET_STATISTICS, &st, &len) != 0)
+		throw std::runtime_error(std::string("PACKET_STATISTICS: ") + strerror(errno));
+	drops_ += st.tp_drops;
+	return drops_;
+}
+
 void FrameSender::send(const std::vector<uint8_t> &frame)
 {
 	for (int attempt = 0; attempt < 100; ++attempt) {
@@ -66,17 +77,20 @@ int FrameReceiver::poll_once()
 	for (;;) {
 		sockaddr_ll from{};
 		socklen_t fl = sizeof(from);
-		ssize_t n = recvfrom(sock_.fd(), buf, sizeof(buf), 0, reinterpret_cast<sockaddr *>(&from), &fl);
+		// MSG_TRUNC: the frame's real length, even if the buffer held less of it.
+		ssize_t n = recvfrom(sock_.fd(), buf, sizeof(buf), MSG_TRUNC, reinterpret_cast<sockaddr *>(&from),
+				     &fl);
 		if (n < 0)
 			break;
 		if (from.sll_pkttype == PACKET_OUTGOING)
 			continue; // our own transmissions on this link are not receptions
-		auto tag = parse_tag(buf, static_cast<size_t>(n));
+		size_t got = std::min(static_cast<size_t>(n), sizeof(buf));
+		auto tag = parse_tag(buf, got);
 		if (!tag || tag->run_id != run_id_ || tag->case_id != case_id_)
 			continue; // background traffic, or another subtest's: not evidence
 		Mac dst;
 		std::memcpy(dst.data(), buf, 6);
-		frames_.push_back({tag->seq, tag->pkt_byte, dst});
+		frames_.push_back({tag->seq, tag->pkt_byte, dst, static_cast<uint32_t>(n)});
 		++added;
 	}
 	return added;

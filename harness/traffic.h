@@ -16,9 +16,13 @@ public:
 	PacketSocket(const PacketSocket &) = delete;
 	PacketSocket &operator=(const PacketSocket &) = delete;
 	int fd() const { return fd_; }
+	// Frames the kernel dropped for this socket since it was opened (its
+	// receive queue was full): a receiver that lost frames must say so.
+	unsigned drops();
 
 private:
 	int fd_ = -1;
+	unsigned drops_ = 0; // PACKET_STATISTICS resets on each read: the sum so far
 };
 
 class FrameSender {
@@ -34,6 +38,7 @@ struct CapturedFrame {
 	uint32_t seq;
 	uint8_t pkt_byte;
 	Mac dst;
+	uint32_t len; // on the wire, even when longer than what was read of it
 };
 
 class FrameReceiver {
@@ -43,6 +48,8 @@ public:
 	int poll_once();
 	const std::vector<CapturedFrame> &frames() const { return frames_; }
 	int count() const { return static_cast<int>(frames_.size()); }
+	// Frames of any kind the socket lost (see PacketSocket::drops()).
+	unsigned drops() { return sock_.drops(); }
 
 private:
 	PacketSocket sock_;

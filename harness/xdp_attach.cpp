@@ -67,20 +67,29 @@ std::unique_ptr<XdpAttachment> XdpAttachment::attach(const std::string &ns, cons
 
 XdpAttachment::~XdpAttachment()
 {
-	detach();
+	if (auto problem = detach())
+		std::cerr << "xdplab: " << *problem << "\n";
 }
 
-void XdpAttachment::detach() noexcept
+std::optional<std::string> XdpAttachment::detach() noexcept
 {
 	if (!attached_)
-		return;
+		return std::nullopt;
 	attached_ = false;
+	std::string where = "detach XDP (" + std::string(flags_ & XDP_FLAGS_SKB_MODE ? "generic" : "native") +
+			    ") from " + link_ + " in " + ns_;
 	try {
 		LibbpfLogCapture log;
 		NetnsScope scope(ns_);
-		bpf_xdp_detach(ifindex_, flags_, nullptr);
+		int err = bpf_xdp_detach(ifindex_, flags_, nullptr);
+		if (!err)
+			return std::nullopt;
+		std::string msg = log.kernel_message();
+		return where + ": " + strerror(-err) + (msg.empty() ? "" : " (" + msg + ")");
 	} catch (const std::exception &e) {
-		std::cerr << "xdplab: detach from " << link_ << ": " << e.what() << "\n";
+		return where + ": " + e.what();
+	} catch (...) {
+		return where + ": unknown error";
 	}
 }
 

@@ -2,6 +2,7 @@
 // object goes away (before the topology removes the link).
 #pragma once
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace xdplab {
@@ -17,6 +18,8 @@ struct AttachFailure {
 
 class XdpAttachment {
 public:
+	// Detaches if detach() was not called, and prints a failure to stderr:
+	// a program left on a link would act in later subtests unseen.
 	~XdpAttachment();
 	XdpAttachment(const XdpAttachment &) = delete;
 	XdpAttachment &operator=(const XdpAttachment &) = delete;
@@ -27,7 +30,9 @@ public:
 	// Attaches, or throws with the errno and the kernel's message.
 	static std::unique_ptr<XdpAttachment> attach(const std::string &ns, const std::string &link, int prog_fd,
 						     XdpMode mode);
-	void detach() noexcept;
+	// Detaches (once; later calls do nothing and return nullopt). Returns what
+	// went wrong, with errno text and the kernel's message, or nullopt.
+	std::optional<std::string> detach() noexcept;
 	// Equivalent command, for --explain and evidence.
 	static std::string command(const std::string &ns, const std::string &link, unsigned prog_id, XdpMode mode);
 
