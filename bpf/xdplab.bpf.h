@@ -84,8 +84,6 @@ static __always_inline void record_stage(struct xdp_md *ctx, struct xdplab_tag *
 	void *data_meta = (void *)(long)ctx->data_meta;
 	struct xdplab_event *ev;
 	__u8 byte = tag->pkt_byte;
-	/* Root may subtract packet pointers; 5.8's invalid meta is data + 1, so -1 here. */
-	long meta_len = (long)data - (long)data_meta;
 
 	ev = bpf_ringbuf_reserve(&events, sizeof(*ev), 0);
 	if (!ev) {
@@ -104,8 +102,14 @@ static __always_inline void record_stage(struct xdp_md *ctx, struct xdplab_tag *
 		ev->adjust_meta_ret = r->adjust_meta_ret;
 		ev->action = r->action;
 		ev->pkt_byte = byte;
-		ev->meta_valid = data_meta <= data;
-		ev->meta_len = data_meta <= data ? (__s32)meta_len : -1;
+		/* Root may subtract packet pointers; 5.8's invalid meta is data + 1.
+		 * Stored straight into the 32-bit field: a sign extension of the
+		 * difference would be pointer arithmetic the verifier refuses. */
+		ev->meta_len = -1;
+		if (data_meta <= data) {
+			ev->meta_valid = 1;
+			ev->meta_len = (long)data - (long)data_meta;
+		}
 		if (data_meta + sizeof(__u32) <= data)
 			ev->meta_value = *(__u32 *)data_meta;
 		bpf_ringbuf_submit(ev, 0);

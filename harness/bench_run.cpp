@@ -1,5 +1,6 @@
 #include "bench_run.h"
 
+#include "../netns/naming.h"
 #include "../netns/topology.h"
 #include "attribution.h"
 #include "bench_programs.h"

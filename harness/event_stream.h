@@ -7,6 +7,7 @@ extern "C" {
 #include "../bpf/xdplab_event.h"
 }
 
+#include <cstddef>
 #include <vector>
 
 struct ring_buffer;

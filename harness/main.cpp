@@ -210,7 +210,7 @@ int run_here(const Options &o, const std::vector<Selection> &selection, SubtestC
 	try {
 		// The run's id is chosen under the liveness lock, so that no live run
 		// shares its ifindex range (netns/ifindex.h).
-		RunLock lock = RunLock::acquire_new();
+		RunLock lock = claim_new_run();
 		base.run_id = lock.run_id();
 		base.run_tag = static_cast<uint32_t>(std::stoul(base.run_id, nullptr, 16));
 		json_path = o.json_path.empty() ? o.results_dir + "/" + base.kernel.release + ".json" : o.json_path;
@@ -218,7 +218,6 @@ int run_here(const Options &o, const std::vector<Selection> &selection, SubtestC
 			mark_run_kept(base.run_id);
 		PrintkEventRestorer printk_restorer(tracefs_root);
 		TraceInstance trace(tracefs_root, trace_instance_name(base.run_id), kTraceEvents);
-		trace.set_buffer_kb(4096); // room for every subtest running at once
 		TraceCollector collector(trace);
 		base.trace = &collector;
 		base.caps = probe_capabilities(tracefs_root);

@@ -2,6 +2,7 @@
 // report. Shared by experiments; pure functions of a BenchRun.
 #pragma once
 #include "bench_run.h"
+#include "experiment.h"
 
 #include <string>
 #include <vector>

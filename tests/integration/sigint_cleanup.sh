@@ -1,17 +1,18 @@
 # SIGINT or SIGTERM in the middle of a run, at several points (building a
 # topology, loading, sending), to the process alone or to its whole process
-# group as a terminal's Ctrl-C does (then the `ip` children get it too): exit
-# 130, no results file, and no namespace, link, XDP attachment or tracefs
-# instance left behind.
+# group as a terminal's Ctrl-C does (then the `ip` children get it too), with
+# one subtest at a time and with several at once: exit 130, no results file,
+# and no namespace, link, XDP attachment or tracefs instance left behind.
 source "$(dirname "$0")/lib.bash"
 require_root
 before_xdp=$(host_xdp_attachments)
-for case in "INT 0.2 process" "TERM 0.9 process" "INT 1.6 group" "TERM 2.3 group" "INT 3.1 group"; do
+for case in "INT 0.2 process 1" "TERM 1.6 process 1" "INT 3.1 group 1" \
+            "INT 0.05 process 4" "TERM 0.4 group 4" "INT 0.8 group 4"; do
   set -- $case
-  sig=$1 delay=$2 target=$3
+  sig=$1 delay=$2 target=$3 jobs=$4
   rm -f "$WORK/r.json"
   set -m # job control: the run gets a process group of its own (pgid = pid)
-  "$XDPLAB" --json "$WORK/r.json" --quiet 2> "$WORK/err" &
+  "$XDPLAB" -j "$jobs" --json "$WORK/r.json" --quiet 2> "$WORK/err" &
   pid=$!
   set +m
   ns=""
@@ -26,11 +27,11 @@ for case in "INT 0.2 process" "TERM 0.9 process" "INT 1.6 group" "TERM 2.3 group
   progress=$(grep -c '^\[' "$WORK/err")
   if [ "$target" = group ]; then kill -"$sig" -- -"$pid"; else kill -"$sig" "$pid"; fi
   wait $pid; rc=$?
-  [ "$rc" -eq 130 ] || { cat "$WORK/err"; fail "SIG$sig after ${delay}s: exit code $rc, expected 130"; }
+  [ "$rc" -eq 130 ] || { cat "$WORK/err"; fail "SIG$sig after ${delay}s (-j $jobs): exit code $rc, expected 130"; }
   [ ! -e "$WORK/r.json" ] || fail "SIG$sig: an interrupted run wrote results"
   [ -z "$(leftovers "$id")" ] || fail "SIG$sig: run $id left: $(leftovers "$id")"
   [ "$(host_xdp_attachments)" = "$before_xdp" ] || fail "SIG$sig: XDP attachments changed on the host"
-  [ ! -e "/run/xdplab/$id.pid" ] || fail "SIG$sig: liveness file left"
-  note "SIG$sig to the $target ${delay}s after $ns appeared (subtest $progress): exit 130, nothing left"
+  [ ! -e "/run/xdplab/$id.lock" ] || fail "SIG$sig: liveness file left"
+  note "SIG$sig to the $target ${delay}s after $ns appeared (-j $jobs, $progress subtests done): exit 130, nothing left"
 done
 echo "PASS"
