@@ -72,11 +72,9 @@ struct Options {
 	std::string baseline, report_out;
 };
 
-struct RunPidGuard {
-	std::string id;
-	explicit RunPidGuard(std::string run_id) : id(std::move(run_id)) { write_run_pid(id); }
-	~RunPidGuard() { remove_run_pid(id); }
-};
+// Held for the whole run: the run is alive exactly as long as its lock is held
+// (see RunLock), so that a killed run's leftovers can be swept at once.
+using RunPidGuard = RunLock;
 
 int cleanup(const std::string &tracefs_root)
 {
