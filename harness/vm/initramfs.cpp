@@ -112,7 +112,8 @@ std::string build_initramfs(const KernelImage &k, const GuestPlan &plan, const s
 		if (e.path().extension() == ".json")
 			fs::copy_file(e.path(), root / "xdplab/experiments" / e.path().filename());
 
-	std::string veth = find_module(k, "veth");
+	// Checked when the kernel was chosen; a missing module is an error before any boot.
+	std::string veth = require_module(k, "veth");
 	if (!veth.empty()) {
 		fs::path dst = root / "lib/modules/veth.ko";
 		std::string ext = fs::path(veth).extension().string();
