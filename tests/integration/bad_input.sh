@@ -14,6 +14,17 @@ expect_config_error() { # name, pattern, command...
 expect_config_error "unknown experiment" 'unknown experiment "no-such-thing"' \
   "$XDPLAB" --json "$WORK/r.json" no-such-thing
 
+# Matrix input is checked before any kernel is fetched or any run starts.
+start=$(date +%s)
+expect_config_error "malformed kernel" "--kernels 6.x" \
+  "$XDPLAB" --json "$WORK/r.json" --kernels 6.1,6.x metadata-across-devmap
+expect_config_error "missing kernel image" "--kernel-image /nonexistent/bzImage: no such file" \
+  "$XDPLAB" --json "$WORK/r.json" --kernel-image /nonexistent/bzImage egress-ifindex
+# Positional ids after --kernels are ids, not kernels: an unknown one is named.
+expect_config_error "ids after --kernels" 'unknown experiment "no-such-thing"' \
+  "$XDPLAB" --json "$WORK/r.json" --kernels 6.1 egress-ifindex no-such-thing
+[ $(( $(date +%s) - start )) -le 5 ] || fail "bad matrix input took $(( $(date +%s) - start )) s to be refused"
+
 cp -r "$SRC/experiments" "$WORK/exp"
 printf '{\n  "id": "egress-ifindex",\n  "title": oops\n}\n' > "$WORK/exp/egress-ifindex.json"
 expect_config_error "malformed expectation file" "egress-ifindex.json:3:" \

@@ -1,14 +1,17 @@
 # SIGKILL in the middle of a run, then --cleanup at once, with no pause in
 # between: the killed process may not even have finished dying yet. Its lock
 # tells --cleanup that it is dead (or dying), so nothing of the run may be
-# left: no namespace, link, tracefs instance or lock file. Three moments:
-# building the first topology, and two later ones.
+# left: no namespace, link, tracefs instance or lock file. Several moments:
+# building the first topology and later ones, one subtest at a time (-j 1,
+# so the run lasts long enough) and several at once.
 source "$(dirname "$0")/lib.bash"
 require_root
-for delay in 0 0.7 2.1; do
+for moment in "0 1" "0.7 1" "2.1 1" "0.3 4"; do
+  set -- $moment
+  delay=$1 jobs=$2
   rm -f "$WORK/r.json"
   : > "$WORK/err"
-  "$XDPLAB" --json "$WORK/r.json" --quiet 2> "$WORK/err" &
+  "$XDPLAB" -j "$jobs" --json "$WORK/r.json" --quiet 2> "$WORK/err" &
   pid=$!
   # Its own id (other runs may share the host), then its first namespace.
   id="" ns=""
