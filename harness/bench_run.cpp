@@ -167,6 +167,7 @@ json bench_evidence(const BenchRun &run)
 	} else {
 		ev["trace_pipe_stage_lines"] = "unavailable: this kernel has no bpf_trace:bpf_trace_printk event";
 	}
+	ev["phases_ms"] = run.phase_ms;
 	ev["health"] = {{"ringbuf_drops", run.ringbuf_drops},
 			{"socket_drops", run.socket_drops},
 			{"trace_lost_events", run.trace_lost}};
@@ -342,6 +343,12 @@ BenchRun run_bench(const BenchPlan &plan, SubtestContext &ctx)
 	BenchRun out;
 	out.plan = plan;
 	out.stage_lines_available = ctx.trace->has_event("bpf_trace/bpf_trace_printk");
+	auto phase_start = std::chrono::steady_clock::now();
+	auto phase_done = [&](const char *name) {
+		auto now = std::chrono::steady_clock::now();
+		out.phase_ms[name] = std::chrono::duration_cast<std::chrono::milliseconds>(now - phase_start).count();
+		phase_start = now;
+	};
 
 	// Declared first, destroyed last: links go only after every detach below.
 	Topology topo(ctx.run_id, ctx.scope());
@@ -351,6 +358,7 @@ BenchRun run_bench(const BenchPlan &plan, SubtestContext &ctx)
 	for (auto &e : out.plan.entries)
 		e.key = resolve(e.key, out.ifindex);
 	topo.apply();
+	phase_done("topology");
 	ctx.check_interrupt();
 
 	EventStream events;
@@ -361,6 +369,7 @@ BenchRun run_bench(const BenchPlan &plan, SubtestContext &ctx)
 			throw std::invalid_argument("devmap entry names unknown link role " + e.target);
 		progs.set_entry(bench.ingress.ns, e, out.ifindex[e.target]);
 	}
+	phase_done("load");
 
 	std::vector<std::unique_ptr<XdpAttachment>> attachments;
 	for (size_t i = 0; i < plan.outputs.size(); ++i)
@@ -378,6 +387,7 @@ BenchRun run_bench(const BenchPlan &plan, SubtestContext &ctx)
 	auto ingress = XdpAttachment::try_attach(bench.ingress.ns, bench.ingress.name, progs.ingress_fd(), plan.mode,
 						 failure);
 	std::vector<Receiver> receivers = open_receivers(bench, plan, ctx, out);
+	phase_done("attach");
 	if (!ingress) {
 		out.attach_failure = failure;
 		if (!plan.attach_may_fail)
@@ -393,6 +403,7 @@ BenchRun run_bench(const BenchPlan &plan, SubtestContext &ctx)
 		out.packets_sent = send_frames(bench, ctx);
 		collect(ctx, who, cursor, events, receivers, out);
 		out.trace_lost = ctx.trace->lost_events() - lost_before;
+		phase_done("traffic");
 	}
 	out.ringbuf_drops = progs.ringbuf_drops();
 
@@ -414,6 +425,7 @@ BenchRun run_bench(const BenchPlan &plan, SubtestContext &ctx)
 	attachments.clear();
 	for (auto &p : topo.teardown())
 		problems.push_back(p);
+	phase_done("teardown");
 	if (!problems.empty()) {
 		std::string all;
 		for (const auto &p : problems)

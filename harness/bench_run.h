@@ -32,6 +32,7 @@ struct BenchRun {
 	ProgIds prog_ids;
 	json xdp_features = json::object();                         // output name -> features of its egress link
 	Accounting accounting;
+	std::map<std::string, long> phase_ms;                       // where the subtest's time went
 	// What could make the evidence incomplete; any of it makes the subtest `error`.
 	unsigned long long ringbuf_drops = 0, socket_drops = 0, trace_lost = 0;
 
