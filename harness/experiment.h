@@ -49,7 +49,7 @@ private:
 //     VethPeerNeedsXdp() : DeclaredExperiment("veth-peer-needs-xdp",
 //         {{"none", {.mode = XdpMode::Native, .peer = Peer::None}}, ...},
 //         {"target_xdp_features"}) {}
-//     BenchPlan bench(const Params &p) const override { ... }
+//     Plan plan(const Params &p) const override { return BenchPlan{...}; }
 //     Measurement observe(const Params &p, const BenchRun &run) const override { ... }
 template <class Params> class DeclaredExperiment : public Experiment {
 public:
