@@ -2,8 +2,8 @@
 # run as written, in README order, from the source tree: none may fail.
 # Placeholders are filled with real values: /path/to/bzImage with a Debian
 # image the kernel-matrix lines before it fetched, results/baseline/ and
-# results/latest/ with result files of the test fixtures, "..." with one
-# subtest. `./run.sh test` is the command running this test: not run again.
+# results/latest/ with copies of the test fixtures' result files (the report
+# is written beside them, never into the source tree), "..." with one subtest. `./run.sh test` is the command running this test: not run again.
 source "$(dirname "$0")/lib.bash"
 require_root
 cd "$SRC" || fail "no source tree"
@@ -11,6 +11,11 @@ cd "$SRC" || fail "no source tree"
 commands=$(awk '/^```/{inblock=!inblock; next} inblock && /^\.\/run\.sh/' README.md | sed 's/[[:space:]]\+#.*$//')
 [ "$(echo "$commands" | wc -l)" -ge 10 ] || fail "README shows fewer than 10 commands: $commands"
 
+tree_state() { git -C "$SRC" status --porcelain --untracked-files=all -- tests experiments bpf harness netns 2>/dev/null; }
+before=$(tree_state)
+mkdir -p "$WORK/baseline" "$WORK/latest"
+cp "$SRC"/tests/fixtures/baseline/*.json "$WORK/baseline/"
+cp "$SRC"/tests/fixtures/matrix/*.json "$WORK/latest/"
 n=0
 while IFS= read -r cmd; do
   [ -n "$cmd" ] || continue
@@ -21,8 +26,8 @@ while IFS= read -r cmd; do
     [ -n "$image" ] || fail "no cached kernel image for: $cmd"
     real=${real//\/path\/to\/bzImage/$image}
   fi
-  real=${real//results\/baseline\//$SRC/tests/fixtures/baseline/}
-  real=${real//results\/latest\//$SRC/tests/fixtures/matrix/}
+  real=${real//results\/baseline\//$WORK/baseline/}
+  real=${real//results\/latest\//$WORK/latest/}
   real=${real//.../egress-ifindex/native}
   start=$(date +%s)
   eval "$real" > "$WORK/out" 2>&1; rc=$?
@@ -36,4 +41,5 @@ while IFS= read -r cmd; do
   note "ok ($rc, $(( $(date +%s) - start )) s): $cmd"
 done <<< "$commands"
 [ -z "$(leftovers)" ] || fail "left behind: $(leftovers)"
+[ "$(tree_state)" = "$before" ] || fail "the commands wrote into the source tree: $(diff <(echo "$before") <(tree_state))"
 echo "PASS ($n commands)"
