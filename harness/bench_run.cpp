@@ -426,12 +426,7 @@ BenchRun run_bench(const BenchPlan &plan, SubtestContext &ctx)
 	for (auto &p : topo.teardown())
 		problems.push_back(p);
 	phase_done("teardown");
-	if (!problems.empty()) {
-		std::string all;
-		for (const auto &p : problems)
-			all += (all.empty() ? "" : "; ") + p;
-		throw std::runtime_error("teardown failed: " + all);
-	}
+	fail_on_teardown_problems(problems);
 	return out;
 }
 

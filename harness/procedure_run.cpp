@@ -97,12 +97,7 @@ Measurement run_procedure(const ProcedurePlan &plan, SubtestContext &ctx)
 		return m;
 	}
 	auto problems = topo.teardown();
-	if (!problems.empty()) {
-		std::string all;
-		for (const auto &p : problems)
-			all += (all.empty() ? "" : "; ") + p;
-		throw std::runtime_error("teardown failed: " + all);
-	}
+	fail_on_teardown_problems(problems);
 	return m;
 }
 

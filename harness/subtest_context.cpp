@@ -2,6 +2,8 @@
 
 #include "../netns/ifindex.h"
 
+#include <stdexcept>
+
 namespace xdplab {
 
 int SubtestContext::ifindex(unsigned k) const
@@ -16,6 +18,16 @@ xdplab_ident SubtestContext::ident() const
 	id.case_id = case_id;
 	id.printk = 1;
 	return id;
+}
+
+void fail_on_teardown_problems(const std::vector<std::string> &problems)
+{
+	if (problems.empty())
+		return;
+	std::string all;
+	for (const auto &p : problems)
+		all += (all.empty() ? "" : "; ") + p;
+	throw std::runtime_error("teardown failed: " + all);
 }
 
 } // namespace xdplab

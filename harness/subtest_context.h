@@ -15,6 +15,7 @@ extern "C" {
 #include <ostream>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace xdplab {
 
@@ -53,5 +54,9 @@ struct SubtestContext {
 	// What every BPF object of this subtest matches frames and events by.
 	xdplab_ident ident() const;
 };
+
+// A subtest whose teardown left something behind (a failed detach or
+// namespace delete) is an error: the host must be left as it was found.
+void fail_on_teardown_problems(const std::vector<std::string> &problems);
 
 } // namespace xdplab

@@ -1,6 +1,7 @@
 #include "harness/accounting.h"
 #include "harness/attribution.h"
 #include "netns/ifindex.h"
+#include "builders.h"
 
 #include <boost/test/unit_test.hpp>
 
@@ -10,22 +11,8 @@ using namespace xdplab;
 
 namespace {
 
-xdplab_event ev(uint32_t stage, uint32_t seq, int action = XDPLAB_NO_ACTION)
-{
-	xdplab_event e{};
-	e.stage = stage;
-	e.seq = seq;
-	e.action = action;
-	return e;
-}
-
-TraceRecord tp(const std::string &event, const std::string &body)
-{
-	TraceRecord t;
-	t.event = event;
-	t.body = body;
-	return t;
-}
+const auto ev = [](uint32_t stage, uint32_t seq, int action = XDPLAB_NO_ACTION) { return test::event(stage, seq, action); };
+const auto tp = test::tracepoint;
 
 std::vector<CapturedFrame> frames(uint32_t from, uint32_t to)
 {

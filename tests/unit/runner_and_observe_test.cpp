@@ -1,5 +1,6 @@
 #include "harness/observe.h"
 #include "harness/runner.h"
+#include "builders.h"
 
 #include <boost/test/unit_test.hpp>
 
@@ -27,21 +28,10 @@ XDPLAB_EXPERIMENT(FakeExperiment);
 
 const std::string kExpectations = std::string(XDPLAB_FIXTURES) + "/expectations";
 
+using test::tracepoint;
 xdplab_event event(uint32_t stage, uint32_t seq, uint32_t egress_ifindex = 0)
 {
-	xdplab_event e{};
-	e.stage = stage;
-	e.seq = seq;
-	e.egress_ifindex = egress_ifindex;
-	return e;
-}
-
-TraceRecord tracepoint(const std::string &event, const std::string &body)
-{
-	TraceRecord t;
-	t.event = event;
-	t.body = body;
-	return t;
+	return test::event(stage, seq, XDPLAB_NO_ACTION, egress_ifindex);
 }
 } // namespace
 
