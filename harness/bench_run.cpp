@@ -430,10 +430,6 @@ BenchRun run_bench(const BenchPlan &plan, SubtestContext &ctx)
 	return out;
 }
 
-} // namespace xdplab
-
-namespace xdplab {
-
 void explain_bench(std::ostream &o, const BenchPlan &plan, const SubtestContext &ctx)
 {
 	Topology topo(ctx.run_id, ctx.scope(), true);

@@ -101,10 +101,6 @@ Measurement run_procedure(const ProcedurePlan &plan, SubtestContext &ctx)
 	return m;
 }
 
-} // namespace xdplab
-
-namespace xdplab {
-
 void explain_procedure(std::ostream &o, const ProcedurePlan &plan, const SubtestContext &ctx)
 {
 	Topology topo(ctx.run_id, ctx.scope(), true);
