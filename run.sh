@@ -14,7 +14,7 @@ build="$here/build"
 # Build and run-time dependencies, by Debian package name.
 deps=(cmake make g++ pkg-config clang llvm libbpf-dev libelf-dev zlib1g-dev bpftool
       libboost-dev libboost-filesystem-dev libboost-test-dev nlohmann-json3-dev libcli11-dev
-      iproute2 ethtool util-linux)
+      iproute2 ethtool iputils-ping util-linux)
 # Only for the kernel matrix (--kernels, --kernel-image) and its tests.
 vm_deps=(qemu-system-x86 busybox-static cpio xz-utils zstd)
 

@@ -92,6 +92,7 @@ public:
 	virtual std::string netns(const std::string &role) const = 0;
 	virtual int ifindex(const std::string &link_role) const = 0;
 	virtual std::string link(const std::string &link_role) const = 0;
+	virtual std::string netns_of(const std::string &link_role) const = 0; // the namespace a link is in
 	virtual uint32_t run_tag() const = 0;
 	virtual uint32_t case_id() const = 0;
 	virtual bool has(const std::string &capability) const = 0;
@@ -103,13 +104,35 @@ struct Measurement {
 	json evidence = json::object();
 };
 
-// A subtest that is a sequence of steps (syscalls, tools) in a small topology.
+// A subtest that is a sequence of steps (syscalls, tools, traffic of its own)
+// in a small topology, declared here as data like the bench.
 struct ProcedurePlan {
 	struct Veth {
 		std::string ns_a, link_a, ns_b, link_b; // namespace and link roles
+		int mtu = 0;                            // both ends; 0: the kernel's default
 	};
-	std::vector<std::string> namespaces; // roles
+	struct Address {
+		std::string link; // link role
+		std::string cidr; // from 198.18.0.0/15 or fd00::/8 only
+	};
+	struct Route {
+		std::string ns;                // namespace role
+		std::vector<std::string> spec; // e.g. {"198.18.2.0/24", "via", "198.18.1.1"}
+	};
+	struct Sysctl {
+		std::string ns, key, value; // e.g. {"rtr", "net.ipv4.conf.all.forwarding", "1"}
+	};
+	struct Offload {
+		std::string link, feature;
+		bool on = true;
+	};
+	std::vector<std::string> namespaces;      // roles
 	std::vector<Veth> veths;
+	std::vector<std::string> ipv6_namespaces; // roles with IPv6 on (DAD off); the others have it off
+	std::vector<Address> addresses;
+	std::vector<Route> routes;
+	std::vector<Sysctl> sysctls;
+	std::vector<Offload> offloads;
 	std::vector<std::string> steps;      // what run() does, in words and commands, for --explain
 	std::function<Measurement(ProcedureContext &)> run;
 };

@@ -249,6 +249,20 @@ void Topology::add_neighbour(const std::string &ns, const std::string &link, con
 	steps_[ns].push_back({"neigh", "replace", ip, "lladdr", mac, "dev", link, "nud", "permanent"});
 }
 
+void Topology::add_route(const std::string &ns, const std::vector<std::string> &spec)
+{
+	check_declarable();
+	find_namespace(ns);
+	if (spec.empty())
+		throw std::invalid_argument("empty route");
+	Line line{"route", "replace"};
+	for (const auto &w : spec) {
+		check_word("route word", w);
+		line.push_back(w);
+	}
+	steps_[ns].push_back(line);
+}
+
 void Topology::set_offload(const std::string &ns, const std::string &link, const std::string &feature, bool on)
 {
 	check_declarable();

@@ -52,6 +52,8 @@ public:
 	// A permanent neighbour entry: no ARP on test links, so only our frames move.
 	void add_neighbour(const std::string &ns, const std::string &link, const std::string &ip,
 			   const std::string &mac);
+	// `ip -n NS route replace SPEC...`, e.g. {"198.18.2.0/24", "via", "198.18.1.1"}; after the addresses.
+	void add_route(const std::string &ns, const std::vector<std::string> &spec);
 	void set_offload(const std::string &ns, const std::string &link, const std::string &feature, bool on);
 	void set_mtu(const std::string &ns, const std::string &link, int mtu);
 	// Written through /proc/sys from inside the namespace: before any link

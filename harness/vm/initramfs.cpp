@@ -96,6 +96,10 @@ std::string build_initramfs(const KernelImage &k, const GuestPlan &plan, const s
 		{require_tool("ethtool", find_tool("ethtool")), "/usr/sbin/ethtool"},
 		{require_tool("bpftool", bpftool_path()), "/usr/sbin/bpftool"},
 	};
+	// Optional tools: experiments that need them skip with the reason when absent.
+	for (const char *name : {"ping"})
+		if (auto path = find_tool(name); !path.empty())
+			tools.push_back({fs::canonical(path).string(), "/usr/bin/" + std::string(name)});
 	std::set<std::string> libs;
 	for (const auto &[host, guest] : tools) {
 		copy_into(root, host, guest);
