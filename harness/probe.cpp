@@ -31,6 +31,8 @@ Capabilities probe_capabilities(const std::string &tracefs_root)
 	c["bpf_printk_event"] =
 		!tracefs_root.empty() && access((tracefs_root + "/events/bpf_trace/bpf_trace_printk").c_str(), F_OK) == 0;
 	c["bpftool"] = !bpftool_path().empty();
+	c["ping"] = !find_tool("ping").empty();
+	c["bpffs"] = access("/sys/fs/bpf", F_OK) == 0;
 	return c;
 }
 

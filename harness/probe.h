@@ -14,6 +14,8 @@ namespace xdplab {
 //   devmap_prog         a DEVMAP with 8-byte values (bpf_devmap_val) can be created (5.8)
 //   bpf_printk_event    the bpf_trace:bpf_trace_printk event exists (per-instance printk lines)
 //   bpftool             the bpftool command is installed
+//   ping                iputils ping is installed (in the guest: packed when the host has it)
+//   bpffs               /sys/fs/bpf exists (bpffs can be mounted there)
 Capabilities probe_capabilities(const std::string &tracefs_root);
 
 } // namespace xdplab
