@@ -20,6 +20,7 @@
 // the write program's load result and verifier line.
 //
 // Expectation: experiments/devmap-bpf-side-lookup.json.
+#include "harness/libbpf_log.h"
 #include "harness/bpf_object.h"
 #include "harness/event_stream.h"
 #include "harness/experiment.h"
@@ -38,38 +39,6 @@
 namespace xdplab {
 
 namespace {
-// The verifier's reason for a refusal: the last line of the program load log
-// libbpf printed, leaving out the statistics lines that follow it.
-std::string verifier_reason(const std::string &log)
-{
-	std::istringstream in(log);
-	std::string line, reason;
-	bool inside = false;
-	while (std::getline(in, line)) {
-		if (line.find("-- BEGIN PROG LOAD LOG --") != std::string::npos) {
-			inside = true;
-			reason.clear();
-			continue;
-		}
-		if (line.find("-- END PROG LOAD LOG --") != std::string::npos) {
-			inside = false;
-			continue;
-		}
-		if (!inside || line.empty() || line.rfind("processed ", 0) == 0 ||
-		    line.rfind("verification time", 0) == 0 || line.rfind("stack depth", 0) == 0)
-			continue;
-		reason = line;
-	}
-	return reason;
-}
-
-void load_only(devmap_contract &s, const std::string &program)
-{
-	bpf_program *p;
-	bpf_object__for_each_program(p, s.obj)
-		bpf_program__set_autoload(p, program == bpf_program__name(p));
-}
-
 void update_or_throw(int map_fd, uint32_t key, const void *value, const char *what)
 {
 	if (bpf_map_update_elem(map_fd, &key, value, BPF_ANY))
@@ -121,7 +90,7 @@ private:
 		Measurement m;
 
 		BpfObject<devmap_contract> obj("devmap_contract", ctx.events(), ident, [&](devmap_contract &s) {
-			load_only(s, "xdp_lookup");
+			load_only_program(s.obj, "xdp_lookup");
 			s.rodata->lookup.use_hash = hash;
 			s.rodata->lookup.key = kKey;
 			s.rodata->lookup.missing_key = kMissingKey;
@@ -166,7 +135,7 @@ private:
 		const std::string writer = hash ? "xdp_write_hash" : "xdp_write_devmap";
 		try {
 			BpfObject<devmap_contract> w("devmap_contract", ctx.events(), ident,
-						     [&](devmap_contract &s) { load_only(s, writer); });
+						     [&](devmap_contract &s) { load_only_program(s.obj, writer); });
 			m.observations["write_loaded"] = true;
 			m.observations["write_load_errno"] = 0;
 			m.observations["write_verifier_reason"] = "";

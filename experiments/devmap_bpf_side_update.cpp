@@ -18,6 +18,7 @@
 // -EINVAL), so which one speaks is what this measures.
 //
 // Expectation: experiments/devmap-bpf-side-update.json.
+#include "harness/libbpf_log.h"
 #include "harness/bpf_object.h"
 #include "harness/event_stream.h"
 #include "harness/experiment.h"
@@ -27,42 +28,6 @@
 #include <sstream>
 
 namespace xdplab {
-
-namespace {
-// The verifier's reason for a refusal: the last line of the program load log
-// libbpf printed, leaving out the statistics lines that follow it.
-std::string verifier_reason(const std::string &log)
-{
-	std::istringstream in(log);
-	std::string line, reason;
-	bool inside = false;
-	while (std::getline(in, line)) {
-		if (line.find("-- BEGIN PROG LOAD LOG --") != std::string::npos) {
-			inside = true;
-			reason.clear();
-			continue;
-		}
-		if (line.find("-- END PROG LOAD LOG --") != std::string::npos) {
-			inside = false;
-			continue;
-		}
-		if (!inside || line.empty() || line.rfind("processed ", 0) == 0 ||
-		    line.rfind("verification time", 0) == 0 || line.rfind("stack depth", 0) == 0)
-			continue;
-		reason = line;
-	}
-	return reason;
-}
-
-// Only `program` of the family is loaded: the others are refused on purpose
-// and would take the whole object down with them.
-void load_only(devmap_contract &s, const std::string &program)
-{
-	bpf_program *p;
-	bpf_object__for_each_program(p, s.obj)
-		bpf_program__set_autoload(p, program == bpf_program__name(p));
-}
-} // namespace
 
 struct SideUpdateParams {
 	const char *program;
@@ -99,7 +64,7 @@ private:
 		Measurement m;
 		try {
 			BpfObject<devmap_contract> obj("devmap_contract", ctx.events(), ident,
-						       [&](devmap_contract &s) { load_only(s, program); });
+						       [&](devmap_contract &s) { load_only_program(s.obj, program); });
 			m.observations["loaded"] = true;
 			m.observations["load_errno"] = 0;
 			m.observations["verifier_reason"] = "";

@@ -27,6 +27,7 @@
 // program and not about the step.
 //
 // Expectation: experiments/devmap-prog-attach-type.json.
+#include "harness/libbpf_log.h"
 #include "harness/bench_programs.h"
 #include "harness/bpf_object.h"
 #include "harness/event_stream.h"
@@ -44,33 +45,6 @@
 #include <sstream>
 
 namespace xdplab {
-
-namespace {
-// The verifier's reason for a refusal: the last line of the program load log
-// libbpf printed, leaving out the statistics lines that follow it.
-std::string verifier_reason(const std::string &log)
-{
-	std::istringstream in(log);
-	std::string line, reason;
-	bool inside = false;
-	while (std::getline(in, line)) {
-		if (line.find("-- BEGIN PROG LOAD LOG --") != std::string::npos) {
-			inside = true;
-			reason.clear();
-			continue;
-		}
-		if (line.find("-- END PROG LOAD LOG --") != std::string::npos) {
-			inside = false;
-			continue;
-		}
-		if (!inside || line.empty() || line.rfind("processed ", 0) == 0 ||
-		    line.rfind("verification time", 0) == 0 || line.rfind("stack depth", 0) == 0)
-			continue;
-		reason = line;
-	}
-	return reason;
-}
-} // namespace
 
 enum class AttachCase { EntryWrongType, DevmapProgOnDevice, PlainProgEgressIfindex };
 

@@ -27,6 +27,16 @@ public:
 };
 
 unsigned prog_id_of(int prog_fd);
+
+// Loads only `program` of an object (call from a BpfObject's configure step):
+// for families whose other programs are refused on purpose and would take
+// the whole object down with them.
+inline void load_only_program(bpf_object *obj, const std::string &program)
+{
+	bpf_program *p;
+	bpf_object__for_each_program(p, obj)
+		bpf_program__set_autoload(p, program == bpf_program__name(p));
+}
 unsigned map_id_of(int map_fd);
 
 template <class Skel> class BpfObject {

@@ -69,4 +69,27 @@ std::string LibbpfLogCapture::kernel_message() const
 	return best;
 }
 
+std::string verifier_reason(const std::string &log)
+{
+	std::istringstream in(log);
+	std::string line, reason;
+	bool inside = false;
+	while (std::getline(in, line)) {
+		if (line.find("-- BEGIN PROG LOAD LOG --") != std::string::npos) {
+			inside = true;
+			reason.clear();
+			continue;
+		}
+		if (line.find("-- END PROG LOAD LOG --") != std::string::npos) {
+			inside = false;
+			continue;
+		}
+		if (!inside || line.empty() || line.rfind("processed ", 0) == 0 ||
+		    line.rfind("verification time", 0) == 0 || line.rfind("stack depth", 0) == 0)
+			continue;
+		reason = line;
+	}
+	return reason;
+}
+
 } // namespace xdplab

@@ -27,4 +27,8 @@ private:
 	size_t start_; // offset of this capture's first message in the thread's buffer
 };
 
+// The verifier's reason for a refusal: the last line of the program load log
+// in libbpf's messages, leaving out the statistics lines that follow it.
+std::string verifier_reason(const std::string &libbpf_log);
+
 } // namespace xdplab
