@@ -1,19 +1,28 @@
 # The check can fail: with one expectation flipped, the run must report
-# `deviates` and exit 1.
+# `deviates` and exit 1. One experiment of the bench (catalog A) and one of
+# the DEVMAP contract (catalog B, a procedure).
 source "$(dirname "$0")/lib.bash"
 require_root
-cp -r "$SRC/experiments" "$WORK/exp"
-python3 - "$WORK/exp/metadata-across-devmap.json" <<'PY'
+flip() { # file subtest observation value selector expected-reason
+  local file=$1 sub=$2 key=$3 value=$4 selector=$5
+  rm -rf "$WORK/exp" "$WORK/r.json"
+  cp -r "$SRC/experiments" "$WORK/exp"
+  python3 - "$WORK/exp/$file" "$sub" "$key" "$value" <<'PY'
 import json, sys
-p = sys.argv[1]
+p, sub, key, value = sys.argv[1:]
 d = json.load(open(p))
-for r in d["subtests"]["native"]["expect"]:
-    r["observations"]["meta_len"] = 999   # no kernel reports this
+for r in d["subtests"][sub]["expect"]:
+    r["observations"][key] = json.loads(value)   # no kernel reports this
 json.dump(d, open(p, "w"), indent=2)
 PY
-"$XDPLAB" --expectations "$WORK/exp" --json "$WORK/r.json" --quiet metadata-across-devmap/native; rc=$?
-[ "$rc" -eq 1 ] || fail "exit code $rc, expected 1"
-v=$(json_get "$WORK/r.json" 'd["experiments"][0]["verdict"]')
-[ "$v" = deviates ] || fail "verdict $v, expected deviates"
-json_get "$WORK/r.json" 'd["experiments"][0]["reason"]' | grep -q 'meta_len: expected 999' || fail "reason does not name the mismatch"
+  "$XDPLAB" --expectations "$WORK/exp" --json "$WORK/r.json" --quiet "$selector"; rc=$?
+  [ "$rc" -eq 1 ] || fail "$selector: exit code $rc, expected 1"
+  v=$(json_get "$WORK/r.json" 'd["experiments"][0]["verdict"]')
+  [ "$v" = deviates ] || fail "$selector: verdict $v, expected deviates"
+  json_get "$WORK/r.json" 'd["experiments"][0]["reason"]' | grep -q "$key: expected $value" ||
+    fail "$selector: reason does not name the mismatch"
+  note "$selector: deviates, exit 1"
+}
+flip metadata-across-devmap.json native meta_len 999 metadata-across-devmap/native
+flip devmap-lookup-prog-id.json devmap no_prog_word 999 devmap-lookup-prog-id/devmap
 echo "PASS"
