@@ -1,5 +1,7 @@
 #include "kernel_images.h"
 
+#include "../kernel_version.h"
+
 #include "../command.h"
 
 #include <algorithm>
@@ -729,7 +731,74 @@ KernelRequest parse_kernel_request(const std::string &request)
 
 void check_kernel_request(const std::string &request)
 {
-	parse_kernel_request(request);
+	if (!kernel_alias(request))
+		parse_kernel_request(request);
+}
+
+bool kernel_alias(const std::string &request)
+{
+	return request == "all" || request == "lts" || request == "newest";
+}
+
+std::string kernel_series(const std::string &upstream)
+{
+	static const std::regex series(R"(^([0-9]+\.[0-9]+))");
+	std::smatch m;
+	return std::regex_search(upstream, m, series) ? m[1].str() : upstream;
+}
+
+std::vector<std::string> expand_kernel_requests(const std::vector<std::string> &requests,
+						const std::vector<DebianKernel> &available)
+{
+	// Only series with a build that can be booted with its modules.
+	std::vector<const DebianKernel *> usable;
+	for (const auto &k : available)
+		if (!lacks_kernel_or_modules(k) && k.missing.empty())
+			usable.push_back(&k);
+	auto newest_of = [&](bool rc) -> std::optional<std::string> {
+		const DebianKernel *best = nullptr;
+		for (const auto *k : usable)
+			if ((k->upstream.find("~rc") != std::string::npos) == rc && (!best || kernel_older(*best, *k)))
+				best = k;
+		if (!best)
+			return std::nullopt;
+		return rc ? best->upstream.substr(0, best->upstream.find('~')) + "-" +
+				    best->upstream.substr(best->upstream.find('~') + 1)
+			  : kernel_series(best->upstream);
+	};
+	std::vector<std::string> out;
+	auto add = [&](const std::string &r) {
+		if (std::find(out.begin(), out.end(), r) == out.end())
+			out.push_back(r);
+	};
+	for (const auto &r : requests) {
+		if (r == "lts") {
+			for (const char *s : {"5.10", "6.1", "6.12"})
+				add(s);
+		} else if (r == "newest") {
+			if (auto s = newest_of(false))
+				add(*s);
+			if (auto rc = newest_of(true))
+				add(*rc);
+		} else if (r == "all") {
+			std::vector<std::string> series;
+			for (const auto *k : usable)
+				if (k->upstream.find("~rc") == std::string::npos)
+					series.push_back(kernel_series(k->upstream));
+			std::sort(series.begin(), series.end(), [](const std::string &a, const std::string &b) {
+				return parse_kernel_version(a).value_or(KernelVersion{}) <
+				       parse_kernel_version(b).value_or(KernelVersion{});
+			});
+			for (const auto &s : series)
+				add(s);
+			if (auto rc = newest_of(true))
+				add(*rc);
+			add("host");
+		} else {
+			add(r);
+		}
+	}
+	return out;
 }
 
 bool request_matches(const KernelRequest &r, const DebianKernel &k)

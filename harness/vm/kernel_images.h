@@ -121,8 +121,19 @@ struct KernelRequest {
 KernelRequest parse_kernel_request(const std::string &request);
 
 // Throws std::invalid_argument naming the accepted forms; "host" is the
-// caller's business, not a Debian request.
+// caller's business, not a Debian request. Aliases (kernel_alias()) pass.
 void check_kernel_request(const std::string &request);
+
+// Names for sets of kernels, expanded against what the archive carries:
+//   all     the newest complete build of every series, plus host
+//   lts     the series of Debian's stable releases: 5.10, 6.1, 6.12
+//   newest  the newest stable series and the newest release candidate
+bool kernel_alias(const std::string &request);
+std::vector<std::string> expand_kernel_requests(const std::vector<std::string> &requests,
+						const std::vector<DebianKernel> &available);
+
+// "6.12" for 6.12.43, "7.3" for 7.3~rc7.
+std::string kernel_series(const std::string &upstream);
 
 bool request_matches(const KernelRequest &r, const DebianKernel &k);
 
