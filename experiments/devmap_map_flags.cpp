@@ -12,7 +12,9 @@
 // node that is not online, or >= nr_node_ids, is -EINVAL, but only with
 // BPF_F_NUMA_NODE set (bpf_map_attr_numa_node()). devmap.c's
 // dev_map_alloc_check() (dev_map_init_map() before 6.2) lets all three flags
-// through (DEV_CREATE_FLAG_MASK).
+// through (DEV_CREATE_FLAG_MASK). bpf_map_init_from_attr() drops RDONLY and
+// WRONLY from the map's own flags (bpf_map_flags_retain_permanent()): they
+// belong to the fd.
 //
 // Topology: one namespace "dut" with a veth pair o0 <-> r0 (entries need a
 // real device, resolved in the caller's namespace: updates are made in "dut").
@@ -24,7 +26,8 @@
 // update and lookup. On the RDONLY map the key is first written through the
 // second fd, so that the lookup has something to read.
 //
-// Observations: errno per call (0 or the errno's name).
+// Observations: errno per call (0 or the errno's name); whether the map's
+// info (BPF_OBJ_GET_INFO_BY_FD) still shows the flag it was created with.
 //
 // Expectation: experiments/devmap-map-flags.json.
 #include "harness/experiment.h"
@@ -109,7 +112,7 @@ public:
 				      {"wronly", {.flag = MapFlag::Wronly}},
 				      {"numa_node", {.flag = MapFlag::NumaNode}}},
 				     {"create_errno", "update_errno", "lookup_errno", "next_key_errno", "delete_errno",
-				      "fd_by_id"})
+				      "fd_by_id", "map_info_has_flag"})
 	{
 	}
 
@@ -162,6 +165,7 @@ private:
 		int err = bpf_obj_get_info_by_fd(map.get(), &info, &len);
 		if (err)
 			throw std::runtime_error(std::string("bpf_obj_get_info_by_fd: ") + strerror(-err));
+		m.observations["map_info_has_flag"] = (info.map_flags & flags) != 0;
 		MapFd second(bpf_map_get_fd_by_id(info.id));
 		if (second.get() < 0)
 			throw std::runtime_error(std::string("bpf_map_get_fd_by_id: ") + strerror(-second.get()));
