@@ -129,10 +129,10 @@ public:
 		plan.steps = {"# bpf_map_create(" + type +
 				      ", key/value sizes 4/0, 4/4, 4/8, 4/12, 2/4, 8/4, max_entries 8), closed again",
 			      "# load build/bpf/redirect_chain.bpf.o (xdp_ingress: plain XDP) and "
-			      "build/bpf/devmap_prog.bpf.o (xdp_egress: BPF_XDP_DEVMAP)",
+			      "build/bpf/devmap_prog.bpf.o (xdp_egress: BPF_XDP_DEVMAP), with BenchPrograms (peer.bpf.o too)",
 			      "# in <dut>, on a 4-byte " + type +
 				      ": update key 1 = ifindex of o0; key 2 = {ifindex of o0, fd of "
-				      "xdp_egress} (8 bytes written); key 3 = 0; key 4 = 0x7ffffff0",
+				      "xdp_egress} (an 8-byte buffer); key 3 = 0; key 4 = 0x7ffffff0",
 			      "# in <dut>, on an 8-byte " + type +
 				      ": key 1 = {o0, 0}; 2 = {o0, xdp_egress}; 3 = {o0, xdp_ingress}; 4 = {o0, -1}; "
 				      "5 = {0, xdp_egress}; 6 = {0, 0}; 7 = {0x7ffffff0, 0}",
