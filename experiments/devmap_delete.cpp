@@ -20,6 +20,7 @@
 // after the delete, errno of the ifindex-0 update and of the lookup after it.
 //
 // Expectation: experiments/devmap-delete.json.
+#include "harness/observe.h"
 #include "harness/experiment.h"
 #include "netns/netns_scope.h"
 
@@ -34,31 +35,6 @@
 namespace xdplab {
 
 namespace {
-
-// 0 for success, else the errno's symbolic name ("ENOENT").
-json errno_of(int ret)
-{
-	if (ret >= 0)
-		return 0;
-	const char *name = strerrorname_np(-ret);
-	return name ? json(name) : json(-ret);
-}
-
-class MapFd {
-public:
-	explicit MapFd(int fd) : fd_(fd) {}
-	~MapFd()
-	{
-		if (fd_ >= 0)
-			close(fd_);
-	}
-	MapFd(const MapFd &) = delete;
-	MapFd &operator=(const MapFd &) = delete;
-	int get() const { return fd_; }
-
-private:
-	int fd_;
-};
 
 constexpr uint32_t max_entries = 4;
 
@@ -102,7 +78,7 @@ private:
 		NetnsScope scope(ctx.netns("dut"));
 		const __u32 ifindex = static_cast<__u32>(ctx.ifindex("o0"));
 
-		MapFd map(bpf_map_create(p.type, "xdplab_delete", sizeof(__u32), sizeof(__u32), max_entries, nullptr));
+		OwnedFd map(bpf_map_create(p.type, "xdplab_delete", sizeof(__u32), sizeof(__u32), max_entries, nullptr));
 		if (map.get() < 0)
 			throw std::runtime_error(std::string("bpf_map_create: ") + strerror(-map.get()));
 		auto update = [&](uint32_t k, __u32 v) { return bpf_map_update_elem(map.get(), &k, &v, BPF_ANY); };

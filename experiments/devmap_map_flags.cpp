@@ -30,6 +30,7 @@
 // info (BPF_OBJ_GET_INFO_BY_FD) still shows the flag it was created with.
 //
 // Expectation: experiments/devmap-map-flags.json.
+#include "harness/observe.h"
 #include "harness/experiment.h"
 #include "netns/netns_scope.h"
 
@@ -45,31 +46,6 @@
 namespace xdplab {
 
 namespace {
-
-// 0 for success, else the errno's symbolic name ("EPERM").
-json errno_of(int ret)
-{
-	if (ret >= 0)
-		return 0;
-	const char *name = strerrorname_np(-ret);
-	return name ? json(name) : json(-ret);
-}
-
-class MapFd {
-public:
-	explicit MapFd(int fd) : fd_(fd) {}
-	~MapFd()
-	{
-		if (fd_ >= 0)
-			close(fd_);
-	}
-	MapFd(const MapFd &) = delete;
-	MapFd &operator=(const MapFd &) = delete;
-	int get() const { return fd_; }
-
-private:
-	int fd_;
-};
 
 constexpr uint32_t max_entries = 4;
 
@@ -146,11 +122,11 @@ private:
 		__u32 flags = p.flag == MapFlag::Rdonly ? BPF_F_RDONLY
 			      : p.flag == MapFlag::Wronly ? BPF_F_WRONLY
 							  : BPF_F_NUMA_NODE;
-		MapFd map(create(flags, 0));
+		OwnedFd map(create(flags, 0));
 		int missing_node = missing_numa_node();
 		if (p.flag == MapFlag::NumaNode) {
-			MapFd missing(create(BPF_F_NUMA_NODE, missing_node));
-			MapFd ignored(create(0, missing_node));
+			OwnedFd missing(create(BPF_F_NUMA_NODE, missing_node));
+			OwnedFd ignored(create(0, missing_node));
 			m.observations["create_errno"] = {{"node_0", errno_of(map.get())},
 							  {"missing_node", errno_of(missing.get())},
 							  {"missing_node_without_flag", errno_of(ignored.get())}};
@@ -166,7 +142,7 @@ private:
 		if (err)
 			throw std::runtime_error(std::string("bpf_obj_get_info_by_fd: ") + strerror(-err));
 		m.observations["map_info_has_flag"] = (info.map_flags & flags) != 0;
-		MapFd second(bpf_map_get_fd_by_id(info.id));
+		OwnedFd second(bpf_map_get_fd_by_id(info.id));
 		if (second.get() < 0)
 			throw std::runtime_error(std::string("bpf_map_get_fd_by_id: ") + strerror(-second.get()));
 

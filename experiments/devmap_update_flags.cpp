@@ -24,6 +24,7 @@
 // and whether an update of an absent key left it present.
 //
 // Expectation: experiments/devmap-update-flags.json.
+#include "harness/observe.h"
 #include "harness/experiment.h"
 #include "netns/netns_scope.h"
 
@@ -38,32 +39,6 @@
 namespace xdplab {
 
 namespace {
-
-// 0 for success, else the errno's symbolic name: names read better in a
-// report than numbers, and do not depend on the architecture.
-json errno_of(int ret)
-{
-	if (ret >= 0)
-		return 0;
-	const char *name = strerrorname_np(-ret);
-	return name ? json(name) : json(-ret);
-}
-
-class MapFd {
-public:
-	explicit MapFd(int fd) : fd_(fd) {}
-	~MapFd()
-	{
-		if (fd_ >= 0)
-			close(fd_);
-	}
-	MapFd(const MapFd &) = delete;
-	MapFd &operator=(const MapFd &) = delete;
-	int get() const { return fd_; }
-
-private:
-	int fd_;
-};
 
 constexpr uint32_t max_entries = 4;
 constexpr uint32_t key = 1;
@@ -120,7 +95,7 @@ private:
 		NetnsScope scope(ctx.netns("dut"));
 		const __u32 ifindex = static_cast<__u32>(ctx.ifindex("o0"));
 
-		MapFd map(bpf_map_create(p.type, "xdplab_flags", sizeof(__u32), sizeof(__u32), max_entries, nullptr));
+		OwnedFd map(bpf_map_create(p.type, "xdplab_flags", sizeof(__u32), sizeof(__u32), max_entries, nullptr));
 		if (map.get() < 0)
 			throw std::runtime_error(std::string("bpf_map_create: ") + strerror(-map.get()));
 		auto update = [&](uint32_t k, uint64_t f) { return bpf_map_update_elem(map.get(), &k, &ifindex, f); };

@@ -26,6 +26,7 @@
 // whether the lookups return the target's ifindex.
 //
 // Expectation: experiments/devmap-value-size.json.
+#include "harness/observe.h"
 #include "harness/bench_programs.h"
 #include "harness/event_stream.h"
 #include "harness/experiment.h"
@@ -42,31 +43,6 @@
 namespace xdplab {
 
 namespace {
-
-// 0 for success, else the errno's symbolic name ("EINVAL").
-json errno_of(int ret)
-{
-	if (ret >= 0)
-		return 0;
-	const char *name = strerrorname_np(-ret);
-	return name ? json(name) : json(-ret);
-}
-
-class MapFd {
-public:
-	explicit MapFd(int fd) : fd_(fd) {}
-	~MapFd()
-	{
-		if (fd_ >= 0)
-			close(fd_);
-	}
-	MapFd(const MapFd &) = delete;
-	MapFd &operator=(const MapFd &) = delete;
-	int get() const { return fd_; }
-
-private:
-	int fd_;
-};
 
 constexpr uint32_t max_entries = 8;
 // No device has this ifindex in a fresh namespace holding lo, o0 and r0.
@@ -151,7 +127,7 @@ private:
 
 		json create = json::object();
 		auto try_create = [&](const char *name, __u32 key_size, __u32 value_size) {
-			MapFd map(bpf_map_create(p.type, "xdplab_vsize", key_size, value_size, max_entries, nullptr));
+			OwnedFd map(bpf_map_create(p.type, "xdplab_vsize", key_size, value_size, max_entries, nullptr));
 			create[name] = errno_of(map.get());
 		};
 		try_create("value_0", 4, 0);
@@ -184,7 +160,7 @@ private:
 		bool ifindex_is_target = true;
 		json bytes = json::object();
 
-		MapFd map4(must_create(4));
+		OwnedFd map4(must_create(4));
 		json v4 = json::object();
 		auto update4 = [&](uint32_t key, const void *value) {
 			return bpf_map_update_elem(map4.get(), &key, value, BPF_ANY);
@@ -210,7 +186,7 @@ private:
 		}
 		bytes["value_4"] = v4_bytes;
 
-		MapFd map8(must_create(8));
+		OwnedFd map8(must_create(8));
 		struct Case {
 			const char *name;
 			__u32 ifindex;

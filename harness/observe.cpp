@@ -4,6 +4,9 @@
 #include <cstdlib>
 #include <set>
 
+#include <string.h>
+#include <unistd.h>
+
 namespace xdplab {
 
 BenchPlan single_redirect(XdpMode mode)
@@ -14,6 +17,20 @@ BenchPlan single_redirect(XdpMode mode)
 	p.calls = {{Devmap::Array, 0}};
 	p.entries = {{Devmap::Array, 0, "o0", true}};
 	return p;
+}
+
+json errno_of(int ret)
+{
+	if (ret >= 0)
+		return 0;
+	const char *name = strerrorname_np(-ret);
+	return name ? json(name) : json(-ret);
+}
+
+OwnedFd::~OwnedFd()
+{
+	if (fd_ >= 0)
+		close(fd_);
 }
 
 json uniform(const std::vector<json> &per_frame)

@@ -14,6 +14,23 @@ namespace xdplab {
 // the ingress program attached in `mode`.
 BenchPlan single_redirect(XdpMode mode);
 
+// 0 for success (ret >= 0), else the errno's symbolic name ("ENOENT"): names
+// read better in a report than numbers, and do not depend on the architecture.
+json errno_of(int ret);
+
+// A file descriptor a procedure made (a map, a program), closed with the object.
+class OwnedFd {
+public:
+	explicit OwnedFd(int fd) : fd_(fd) {}
+	~OwnedFd();
+	OwnedFd(const OwnedFd &) = delete;
+	OwnedFd &operator=(const OwnedFd &) = delete;
+	int get() const { return fd_; }
+
+private:
+	int fd_;
+};
+
 // The value every frame showed, or {"varies": [distinct values]} when frames
 // disagree, or null when no frame showed anything.
 json uniform(const std::vector<json> &per_frame);
