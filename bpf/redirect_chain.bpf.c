@@ -8,6 +8,9 @@
  * (struct bpf_devmap_val) when an entry carries a program, else 4 (a plain
  * ifindex), because before 5.15 a generic-mode program that merely references
  * an 8-byte devmap cannot be attached (kernel-history row 5).
+ *
+ * tx_group is a second DEVMAP, so that a broadcast can be aimed at one of
+ * several maps used as multicast groups (map_devmap.rst).
  */
 #include "xdplab.bpf.h"
 
@@ -27,10 +30,19 @@ struct {
 	__uint(max_entries, 64);
 } tx_hash SEC(".maps");
 
+struct {
+	__uint(type, BPF_MAP_TYPE_DEVMAP);
+	__uint(key_size, sizeof(__u32));
+	__uint(value_size, sizeof(struct bpf_devmap_val));
+	__uint(max_entries, 64);
+} tx_group SEC(".maps");
+
 static __always_inline long redirect_call(int i)
 {
 	if (chain.map[i] == XDPLAB_DEVMAP_HASH)
 		return bpf_redirect_map(&tx_hash, chain.key[i], chain.flags[i]);
+	if (chain.map[i] == XDPLAB_DEVMAP_GROUP)
+		return bpf_redirect_map(&tx_group, chain.key[i], chain.flags[i]);
 	return bpf_redirect_map(&tx_array, chain.key[i], chain.flags[i]);
 }
 

@@ -78,6 +78,7 @@ enum xdplab_return_policy {
 enum xdplab_devmap {
 	XDPLAB_DEVMAP_ARRAY = 0, /* tx_array, BPF_MAP_TYPE_DEVMAP */
 	XDPLAB_DEVMAP_HASH = 1,  /* tx_hash, BPF_MAP_TYPE_DEVMAP_HASH */
+	XDPLAB_DEVMAP_GROUP = 2, /* tx_group, a second BPF_MAP_TYPE_DEVMAP */
 };
 
 /* .rodata of redirect_chain.bpf.c (the staged ingress program). */

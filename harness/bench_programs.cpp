@@ -32,7 +32,9 @@ BenchPrograms::BenchPrograms(const BenchPlan &plan, const xdplab_ident &ident, E
 		auto &c = s.rodata->chain;
 		c.calls = static_cast<__u32>(plan.calls.size());
 		for (size_t i = 0; i < plan.calls.size(); ++i) {
-			c.map[i] = plan.calls[i].map == Devmap::Hash ? XDPLAB_DEVMAP_HASH : XDPLAB_DEVMAP_ARRAY;
+			c.map[i] = plan.calls[i].map == Devmap::Hash    ? XDPLAB_DEVMAP_HASH
+				   : plan.calls[i].map == Devmap::Group ? XDPLAB_DEVMAP_GROUP
+									: XDPLAB_DEVMAP_ARRAY;
 			c.key[i] = plan.calls[i].key.value;
 			c.flags[i] = plan.calls[i].flags;
 		}
@@ -45,6 +47,7 @@ BenchPrograms::BenchPrograms(const BenchPlan &plan, const xdplab_ident &ident, E
 		if (!value8_) {
 			bpf_map__set_value_size(s.maps.tx_array, sizeof(__u32));
 			bpf_map__set_value_size(s.maps.tx_hash, sizeof(__u32));
+			bpf_map__set_value_size(s.maps.tx_group, sizeof(__u32));
 		}
 	});
 	if (value8_)
@@ -67,7 +70,12 @@ int BenchPrograms::entry_fd() const { return entry_ ? bpf_program__fd((*entry_)-
 
 int BenchPrograms::devmap_fd(Devmap d) const
 {
-	return bpf_map__fd(d == Devmap::Hash ? (*chain_)->maps.tx_hash : (*chain_)->maps.tx_array);
+	switch (d) {
+	case Devmap::Hash: return bpf_map__fd((*chain_)->maps.tx_hash);
+	case Devmap::Group: return bpf_map__fd((*chain_)->maps.tx_group);
+	case Devmap::Array: break;
+	}
+	return bpf_map__fd((*chain_)->maps.tx_array);
 }
 
 unsigned BenchPrograms::devmap_id(Devmap d) const

@@ -14,7 +14,12 @@ std::string to_string(Peer p)
 
 std::string to_string(Devmap d)
 {
-	return d == Devmap::Hash ? "tx_hash" : "tx_array";
+	switch (d) {
+	case Devmap::Array: return "tx_array";
+	case Devmap::Hash: return "tx_hash";
+	case Devmap::Group: return "tx_group";
+	}
+	return "?";
 }
 
 Key Key::ifindex(std::string role)

@@ -23,8 +23,9 @@ using json = nlohmann::json;
 enum class Peer { None, Xdp, Gro };
 std::string to_string(Peer p);
 
-// Which devmap of the redirect chain: tx_array (DEVMAP) or tx_hash (DEVMAP_HASH).
-enum class Devmap { Array, Hash };
+// Which devmap of the redirect chain: tx_array (DEVMAP), tx_hash (DEVMAP_HASH)
+// or tx_group (a second DEVMAP, for broadcasts into one of several maps).
+enum class Devmap { Array, Hash, Group };
 std::string to_string(Devmap d);
 
 // A key or value that may name a link: "the ifindex of o1". The engine
