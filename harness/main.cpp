@@ -16,7 +16,9 @@
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <csignal>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
@@ -64,7 +66,8 @@ struct Options {
 	std::string expectations_dir = std::getenv("XDPLAB_EXPECTATIONS") ? std::getenv("XDPLAB_EXPECTATIONS")
 									  : XDPLAB_SOURCE_DIR "/experiments";
 	std::string results_dir = XDPLAB_SOURCE_DIR "/results";
-	bool list = false, explain = false, keep = false, cleanup = false, quiet = false, lint = false;
+	bool list = false, explain = false, keep = false, cleanup = false, quiet = false, lint = false,
+	     list_kernels = false;
 	RunOptions run;
 	// kernel matrix
 	std::vector<std::string> kernels, kernel_images;
@@ -249,6 +252,36 @@ int run_here(const Options &o, const std::vector<Selection> &selection, SubtestC
 	return results.exit_code();
 }
 
+int list_kernels(const Options &o)
+{
+	try {
+		auto kernels = list_debian_kernels(o.kernel_cache);
+		std::cout << "SERIES  UPSTREAM        PACKAGE                                   DEBIAN VERSION          SUITES\n";
+		for (const auto &k : kernels) {
+			std::string note = k.missing.empty() ? "" : "  (incomplete: no " + k.missing.front() + ")";
+			printf("%-7s %-15s %-41s %-23s %s%s\n", kernel_series(k.upstream).c_str(), k.upstream.c_str(),
+			       k.package.c_str(), k.version.c_str(), k.suite.c_str(), note.c_str());
+		}
+		std::cout << std::flush;
+		return 0;
+	} catch (const std::exception &e) {
+		std::cerr << "xdplab: " << e.what() << "\n";
+		return 2;
+	}
+}
+
+// Aliases (all, lts, newest) name sets of kernels the archive carries today.
+void expand_aliases(Options &o)
+{
+	if (std::none_of(o.kernels.begin(), o.kernels.end(), kernel_alias))
+		return;
+	o.kernels = expand_kernel_requests(o.kernels, list_debian_kernels(o.kernel_cache));
+	std::cerr << "xdplab: kernels:";
+	for (const auto &k : o.kernels)
+		std::cerr << " " << k;
+	std::cerr << "\n";
+}
+
 // Every input is checked before any work: a bad kernel name or path must not
 // surface after minutes of booting guests.
 void validate_inputs(const Options &o)
@@ -305,6 +338,7 @@ int main(int argc, char **argv)
 	app.add_option("--kernel-image", o.kernel_images, "also run in a VM booting this bzImage (repeatable)")
 		->allow_extra_args(false);
 	app.add_option("--kernel-cache", o.kernel_cache, "where downloaded kernels are unpacked");
+	app.add_flag("--list-kernels", o.list_kernels, "list the Debian kernels that can be fetched, with upstream versions");
 	app.add_option("--vm-timeout", o.vm_timeout_s, "seconds a guest may take before it counts as hung");
 	app.add_option("--accel", o.accel, "VM acceleration: auto (probe KVM, fall back to TCG), kvm, tcg")
 		->check(CLI::IsMember({"auto", "kvm", "tcg"}));
@@ -325,6 +359,8 @@ int main(int argc, char **argv)
 	if (rep->parsed())
 		return report(o);
 
+	if (o.list_kernels)
+		return list_kernels(o);
 	std::string tracefs_root = find_tracefs();
 	if (o.cleanup)
 		return require_root("--cleanup removes namespaces") ? cleanup(tracefs_root) : kExitConfig;
@@ -352,8 +388,15 @@ int main(int argc, char **argv)
 		return kExitConfig;
 	}
 
-	if (!o.kernels.empty() || !o.kernel_images.empty())
+	if (!o.kernels.empty() || !o.kernel_images.empty()) {
+		try {
+			expand_aliases(o);
+		} catch (const std::exception &e) {
+			std::cerr << "xdplab: cannot list Debian kernels: " << e.what() << "\n";
+			return kExitConfig;
+		}
 		return matrix(o, selection);
+	}
 
 	SubtestContext base;
 	base.run_id = "000000"; // --explain: the real id is chosen under the run lock

@@ -753,7 +753,7 @@ std::vector<std::string> expand_kernel_requests(const std::vector<std::string> &
 	// Only series with a build that can be booted with its modules.
 	std::vector<const DebianKernel *> usable;
 	for (const auto &k : available)
-		if (!lacks_kernel_or_modules(k) && k.missing.empty())
+		if (!lacks_kernel_or_modules(k))
 			usable.push_back(&k);
 	auto newest_of = [&](bool rc) -> std::optional<std::string> {
 		const DebianKernel *best = nullptr;

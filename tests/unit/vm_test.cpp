@@ -352,3 +352,41 @@ BOOST_AUTO_TEST_CASE(user_image_beside_usr_lib_modules)
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(kernel_aliases)
+
+namespace {
+xdplab::DebianKernel kernel(const std::string &upstream, std::vector<std::string> missing = {})
+{
+	xdplab::DebianKernel k;
+	k.package = "linux-image-" + upstream + "-amd64";
+	k.version = upstream + "-1";
+	k.upstream = upstream;
+	k.missing = std::move(missing);
+	return k;
+}
+} // namespace
+
+BOOST_AUTO_TEST_CASE(all_lts_and_newest_name_what_the_archive_carries)
+{
+	using namespace xdplab;
+	std::vector<DebianKernel> archive{kernel("5.10.262"), kernel("6.1.192"), kernel("6.12.117"), kernel("6.12.43"),
+					  kernel("7.1.13", {"linux-modules-7.1.13+deb13-amd64"}),
+					  kernel("6.18.15", {"linux-base-6.18.15+deb13-amd64"}), kernel("7.2.13"),
+					  kernel("7.3~rc7")};
+	// A build without its modules cannot boot a guest: 7.1 is left out; a missing
+	// linux-base only costs the config: 6.18 stays.
+	BOOST_TEST(expand_kernel_requests({"all"}, archive) ==
+		   (std::vector<std::string>{"5.10", "6.1", "6.12", "6.18", "7.2", "7.3-rc7", "host"}));
+	BOOST_TEST(expand_kernel_requests({"lts", "newest"}, archive) ==
+		   (std::vector<std::string>{"5.10", "6.1", "6.12", "7.2", "7.3-rc7"}));
+	// Plain requests pass through, each once.
+	BOOST_TEST(expand_kernel_requests({"6.1", "lts", "host"}, archive) ==
+		   (std::vector<std::string>{"6.1", "5.10", "6.12", "host"}));
+	BOOST_TEST(kernel_alias("all"));
+	BOOST_TEST(!kernel_alias("6.1"));
+	BOOST_CHECK_NO_THROW(check_kernel_request("newest"));
+	BOOST_CHECK_THROW(check_kernel_request("latest"), std::invalid_argument);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
