@@ -32,7 +32,7 @@ sys.exit(1 if bad else 0)
 ' || fail "results have errors/deviations or miss observations (exit $rc)"
 [ "$rc" -eq 0 ] || fail "exit code $rc"
 grep -q '<testsuites' "$WORK/r.xml" || fail "no JUnit"
-[ -z "$(leftovers)" ] || fail "left behind: $(leftovers)"
+[ -z "$(dead_leftovers)" ] || fail "left behind: $(dead_leftovers)"
 [ ! -d /run/xdplab ] || fail "/run/xdplab left behind: $(state_dir_left)"
 [ "$(host_xdp_attachments)" = "$before_xdp" ] || fail "XDP attachments changed on the host"
 echo "PASS"

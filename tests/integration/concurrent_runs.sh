@@ -10,5 +10,5 @@ wait $a; ra=$?
 wait $b; rb=$?
 [ "$ra" -eq 0 ] || { cat "$WORK/a.log"; fail "first run exit $ra"; }
 [ "$rb" -eq 0 ] || { cat "$WORK/b.log"; fail "second run exit $rb"; }
-[ -z "$(leftovers)" ] || fail "left behind: $(leftovers)"
+[ -z "$(dead_leftovers)" ] || fail "left behind: $(dead_leftovers)"
 echo "PASS"

@@ -46,3 +46,24 @@ host_xdp_attachments() {
 }
 
 json_get() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))" "$@"; }
+
+# Leftovers of runs that are over (no lock file): what a finished test may not
+# leave. Runs still alive on a shared host (another user's) hold their lock.
+dead_leftovers() {
+  local name id
+  for name in $(leftovers); do
+    id=$(echo "$name" | sed -E 's/^(xdplab-|xl)([0-9a-f]{6}).*/\2/')
+    [ -e "/run/xdplab/$id.lock" ] || echo "$name"
+  done
+}
+
+# The id a run prints on stderr ("xdplab: run 1a2b3c on kernel ..."), waiting for it.
+run_id_from() { # stderr-file
+  local id=""
+  for _ in $(seq 1 800); do
+    id=$(sed -n 's/^xdplab: run \([0-9a-f]\{6\}\) on kernel.*/\1/p' "$1")
+    [ -n "$id" ] && { echo "$id"; return 0; }
+    sleep 0.0125
+  done
+  return 1
+}

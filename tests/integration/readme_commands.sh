@@ -40,6 +40,6 @@ while IFS= read -r cmd; do
   n=$((n + 1))
   note "ok ($rc, $(( $(date +%s) - start )) s): $cmd"
 done <<< "$commands"
-[ -z "$(leftovers)" ] || fail "left behind: $(leftovers)"
+[ -z "$(dead_leftovers)" ] || fail "left behind: $(dead_leftovers)"
 [ "$(tree_state)" = "$before" ] || fail "the commands wrote into the source tree: $(diff <(echo "$before") <(tree_state))"
 echo "PASS ($n commands)"

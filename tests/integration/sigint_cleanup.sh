@@ -15,14 +15,14 @@ for case in "INT 0.2 process 1" "TERM 1.6 process 1" "INT 3.1 group 1" \
   "$XDPLAB" -j "$jobs" --json "$WORK/r.json" --quiet 2> "$WORK/err" &
   pid=$!
   set +m
+  id=$(run_id_from "$WORK/err") || { kill -9 $pid; cat "$WORK/err"; fail "the run never said its id"; }
   ns=""
-  for _ in $(seq 1 200); do
-    ns=$(ip netns list | awk '{print $1}' | grep -E '^xdplab-[0-9a-f]{6}-' | head -1)
+  for _ in $(seq 1 400); do
+    ns=$(ip netns list | awk '{print $1}' | grep -E "^xdplab-$id-" | head -1)
     [ -n "$ns" ] && break
-    sleep 0.05
+    sleep 0.0125
   done
   [ -n "$ns" ] || { kill -9 $pid; fail "the run never created a namespace"; }
-  id=$(echo "$ns" | cut -d- -f2)
   sleep "$delay"
   progress=$(grep -c '^\[' "$WORK/err")
   if [ "$target" = group ]; then kill -"$sig" -- -"$pid"; else kill -"$sig" "$pid"; fi
