@@ -42,7 +42,11 @@ private:
 	std::vector<std::string> observations_;
 };
 
-// An experiment whose subtests are rows of (name, parameters):
+// An experiment whose subtests are rows of (name, parameters). The Params
+// struct and the class need names of their own (or an unnamed namespace):
+// two files' DeclaredExperiment<Params> with the same Params name would be
+// one type to the linker, and one of them would silently win.
+//
 //
 //   struct Params { XdpMode mode; Peer peer; };
 //   class VethPeerNeedsXdp : public DeclaredExperiment<Params> { ...
