@@ -6,6 +6,7 @@
 // 130 interrupted (everything the run created removed, no results written).
 #include "../netns/naming.h"
 #include "../netns/sweep.h"
+#include "kernel_log.h"
 #include "probe.h"
 #include "report.h"
 #include "runner.h"
@@ -226,7 +227,10 @@ int run_here(const Options &o, const std::vector<Selection> &selection, SubtestC
 		base.caps = probe_capabilities(tracefs_root);
 		std::cerr << "xdplab: run " << base.run_id << " on kernel " << base.kernel.release << " ("
 			  << base.kernel.version.str() << "), " << base.options.jobs << " subtest(s) at once\n";
+		KernelLogWindow kernel_log;
 		results = run_experiments(selection, base, std::cerr);
+		for (const auto &splat : find_splats(kernel_log.read_new()))
+			results.experiments.push_back(splat_result(splat));
 	} catch (const Interrupted &) {
 		std::cerr << "\nxdplab: interrupted; everything this run created has been removed; no results written\n";
 		return kExitInterrupted;

@@ -1,6 +1,7 @@
 #include "runner.h"
 
 #include "bench_run.h"
+#include "kernel_log.h"
 #include "lint.h"
 #include "procedure_run.h"
 
@@ -263,6 +264,18 @@ RunResults run_experiments(const std::vector<Selection> &selection, const Subtes
 	results.experiments = std::move(done);
 	results.duration_ms = ms_since(run_start);
 	return results;
+}
+
+SubtestResult splat_result(const Splat &splat)
+{
+	SubtestResult r;
+	r.id = "kernel";
+	r.subtest = "splat";
+	r.verdict = Verdict::Error;
+	r.reason = "the kernel logged: " + splat.first_line +
+		   (splat.after.empty() ? "" : " (after: " + splat.after + ")");
+	r.evidence = {{"report", splat.context}, {"last_progress_before", splat.after}};
+	return r;
 }
 
 void explain_experiments(const std::vector<Selection> &selection, const SubtestContext &base, std::ostream &out)

@@ -51,6 +51,10 @@ void print_list(std::ostream &out, const std::vector<CatalogEntry> &catalog);
 RunResults run_experiments(const std::vector<Selection> &selection, const SubtestContext &base,
 			   std::ostream &progress);
 
+// A kernel splat seen while the run went on: an `error` of its own ("kernel/splat"),
+// naming the subtest whose progress line came last before it.
+SubtestResult splat_result(const struct Splat &splat);
+
 // --explain: the commands and steps of each selected subtest's plan.
 void explain_experiments(const std::vector<Selection> &selection, const SubtestContext &base, std::ostream &out);
 

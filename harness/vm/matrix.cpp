@@ -3,6 +3,7 @@
 #include "../command.h"
 #include "initramfs.h"
 #include "qemu.h"
+#include "../kernel_log.h"
 
 #include <boost/process.hpp>
 
@@ -79,7 +80,10 @@ RunResults results_for_dead_guest(const std::string &release, const std::vector<
 	r.kernel.release = release;
 	r.kernel.version = parse_kernel_version(release).value_or(KernelVersion{});
 	r.started = iso8601_now();
-	std::string tail = tail_lines(read_file(console_log), 40);
+	std::string console = read_file(console_log), tail = tail_lines(console, 40);
+	json splats = json::array();
+	for (const auto &sp : find_splats(console))
+		splats.push_back({{"first_line", sp.first_line}, {"after", sp.after}, {"report", sp.context}});
 	for (const auto &sel : selection)
 		for (const auto &sub : sel.subtests) {
 			SubtestResult s;
@@ -87,7 +91,7 @@ RunResults results_for_dead_guest(const std::string &release, const std::vector<
 			s.subtest = sub;
 			s.verdict = Verdict::Error;
 			s.reason = why;
-			s.evidence = {{"console_log", console_log}, {"console_tail", tail}};
+			s.evidence = {{"console_log", console_log}, {"console_tail", tail}, {"splats", splats}};
 			r.experiments.push_back(s);
 		}
 	return r;
