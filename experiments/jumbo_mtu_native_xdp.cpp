@@ -55,7 +55,7 @@ public:
 				      {"native_frags", {.mode = XdpMode::Native, .frags = true}},
 				      {"generic_plain", {.mode = XdpMode::Generic, .frags = false}},
 				      {"generic_frags", {.mode = XdpMode::Generic, .frags = true}}},
-				     {"load_errno", "attach_errno", "extack", "delivered", "program_saw"})
+				     {"load_errno", "attach_errno", "extack", "delivered", "program_saw", "linear_len"})
 	{
 	}
 
@@ -86,7 +86,7 @@ private:
 				[&](frags &s) { load_only_program(s.obj, name); });
 		} catch (const BpfLoadError &e) {
 			m.observations = {{"load_errno", e.err}, {"attach_errno", nullptr}, {"extack", nullptr},
-					  {"delivered", nullptr}, {"program_saw", nullptr}};
+					  {"delivered", nullptr}, {"program_saw", nullptr}, {"linear_len", nullptr}};
 			m.evidence["load_log"] = e.log;
 			return m;
 		}
@@ -101,6 +101,7 @@ private:
 		if (!att) {
 			m.observations["delivered"] = nullptr;
 			m.observations["program_saw"] = nullptr;
+			m.observations["linear_len"] = nullptr;
 			return m;
 		}
 
@@ -126,12 +127,12 @@ private:
 			lens.push_back(f.len);
 		m.observations["delivered"] = rx.count();
 		m.observations["program_saw"] = saw;
+		m.observations["linear_len"] = saw ? json((*obj)->bss->seen_len) : json(nullptr);
 		if (auto problem = att->detach())
 			throw std::runtime_error("detach: " + *problem);
 		ctx.events().drain();
 		m.evidence = {{"frame_len", frame.size()},
 			      {"received_lens", lens},
-			      {"program_max_linear_len", (*obj)->bss->seen_len},
 			      {"socket_drops", rx.drops()},
 			      {"attach", XdpAttachment::command(ctx.netns_of("in"), ctx.link("in"),
 								prog_id_of(bpf_program__fd(prog)), p.mode)}};
