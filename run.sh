@@ -66,6 +66,29 @@ unmount_tracefs() {
   fi
 }
 
+# bpffs at /sys/fs/bpf holds what experiments pin (under xdplab-<run>) for
+# other processes to read. A mount made here is undone on exit unless another
+# xdplab run still uses it.
+mounted_bpffs=""
+mount_bpffs() {
+  [ "$(id -u)" -eq 0 ] || return 0
+  if [ "$(stat -f -c %T /sys/fs/bpf 2>/dev/null)" != "bpf_fs" ]; then
+    mount -t bpf bpf /sys/fs/bpf && mounted_bpffs=/sys/fs/bpf
+  fi
+}
+unmount_bpffs() {
+  [ -n "$mounted_bpffs" ] || return 0
+  if pgrep -x xdplab >/dev/null; then
+    log "leaving bpffs mounted at $mounted_bpffs: another xdplab run is using it"
+  else
+    umount "$mounted_bpffs" || true
+  fi
+}
+unmount_all() {
+  unmount_bpffs
+  unmount_tracefs
+}
+
 # Runs the harness as a child so that the tracefs mount can be undone after
 # it; SIGINT/SIGTERM are passed on and the harness tears its run down.
 run_harness() {
@@ -93,12 +116,14 @@ main() {
     test)
       shift
       mount_tracefs
-      trap unmount_tracefs EXIT
+      mount_bpffs
+      trap unmount_all EXIT
       XDPLAB_REQUIRE_INTEGRATION=1 ctest --test-dir "$build" --output-on-failure "$@"
       ;;
     *)
       mount_tracefs
-      trap unmount_tracefs EXIT
+      mount_bpffs
+      trap unmount_all EXIT
       run_harness "$@"
       ;;
   esac

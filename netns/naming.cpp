@@ -72,6 +72,17 @@ std::string trace_instance_name(const std::string &run_id)
 	return kNetnsPrefix + run_id;
 }
 
+std::string pin_root()
+{
+	const char *env = std::getenv("XDPLAB_PIN_ROOT");
+	return env && *env ? env : "/sys/fs/bpf";
+}
+
+std::string pin_dir_name(const std::string &run_id)
+{
+	return kNetnsPrefix + run_id;
+}
+
 std::optional<std::string> run_id_of_netns(const std::string &name)
 {
 	return run_id_after(name, kNetnsPrefix, true);
@@ -83,6 +94,11 @@ std::optional<std::string> run_id_of_link(const std::string &name)
 }
 
 std::optional<std::string> run_id_of_trace_instance(const std::string &name)
+{
+	return run_id_after(name, kNetnsPrefix, false);
+}
+
+std::optional<std::string> run_id_of_pin_dir(const std::string &name)
 {
 	return run_id_after(name, kNetnsPrefix, false);
 }

@@ -18,10 +18,15 @@ std::string link_name(const std::string &run_id, const std::string &role);
 // tracefs instance: "xdplab-<run>".
 std::string trace_instance_name(const std::string &run_id);
 
+// bpffs pins: the directory "xdplab-<run>" under pin_root(), which is
+// /sys/fs/bpf or $XDPLAB_PIN_ROOT (tests). Everything a run pins lives in it.
+std::string pin_root();
+std::string pin_dir_name(const std::string &run_id);
 // The run id inside a harness-made name, if the name is one.
 std::optional<std::string> run_id_of_netns(const std::string &name);
 std::optional<std::string> run_id_of_link(const std::string &name);
 std::optional<std::string> run_id_of_trace_instance(const std::string &name);
+std::optional<std::string> run_id_of_pin_dir(const std::string &name);
 
 // Liveness. A run holds an exclusive flock(2) on <state dir>/<run>.lock for
 // as long as it lives; the kernel drops the lock when the process dies, however

@@ -9,6 +9,7 @@
 
 #include <cerrno>
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <map>
@@ -112,6 +113,9 @@ std::vector<Leftover> find_leftovers(const std::string &tracefs_root, bool inclu
 		for (const auto &inst : entries_of(tracefs_root + "/instances"))
 			if (auto id = run_id_of_trace_instance(inst); id && belongs_to_dead_run(*id))
 				out.push_back({"trace-instance", inst, *id});
+		for (const auto &dir : entries_of(pin_root()))
+			if (auto id = run_id_of_pin_dir(dir); id && belongs_to_dead_run(*id))
+				out.push_back({"pin-dir", dir, *id});
 		// Records of dead runs that left nothing else (killed before they
 		// made anything, or their objects removed by hand): without this
 		// the state directory would never go away.
@@ -152,6 +156,15 @@ std::vector<std::string> remove_leftovers(const std::vector<Leftover> &items, co
 			where = "/sys/class/net/" + it.name;
 		} else if (it.kind == "state-file") {
 			continue; // forget_run below
+		} else if (it.kind == "pin-dir") {
+			// Unlinking a pin drops bpffs's reference to the object; the
+			// tree holds only what the run pinned.
+			std::error_code ec;
+			std::string dir = pin_root() + "/" + it.name;
+			std::filesystem::remove_all(dir, ec);
+			if (ec && access(dir.c_str(), F_OK) == 0)
+				problems.push_back("cannot remove pin directory " + dir + ": " + ec.message());
+			continue;
 		} else {
 			std::string dir = tracefs_root + "/instances/" + it.name;
 			if (rmdir(dir.c_str()) != 0 && errno != ENOENT)

@@ -1,6 +1,6 @@
 // Finding and removing what earlier runs left behind: only harness-named
 // objects (netns "xdplab-<run>-*", links "xl<run>-*", tracefs instances
-// "xdplab-<run>") whose run is no longer alive (see run_is_alive), and the
+// "xdplab-<run>", bpffs pin directories "xdplab-<run>") whose run is no longer alive (see run_is_alive), and the
 // state files of such runs.
 #pragma once
 #include <string>
@@ -9,7 +9,7 @@
 namespace xdplab {
 
 struct Leftover {
-	std::string kind; // "netns", "link", "trace-instance", "state-file"
+	std::string kind; // "netns", "link", "trace-instance", "pin-dir", "state-file"
 	std::string name;
 	std::string run_id;
 };

@@ -63,6 +63,7 @@ std::string guest_init_script(const std::vector<std::string> &harness_args, bool
 	     "mount -t tmpfs tmpfs /run\n"
 	     "mount -t tmpfs tmpfs /tmp\n"
 	     "mount -t tracefs tracefs /sys/kernel/tracing || mount -t debugfs debugfs /sys/kernel/debug\n"
+	     "mount -t bpf bpf /sys/fs/bpf\n"
 	     "stty -F /dev/ttyS1 raw -echo 2>/dev/null\n"
 	     "if grep -q xdplab.probe /proc/cmdline; then echo XDPLAB-PROBE-OK > /dev/ttyS1; poweroff -f; fi\n";
 	if (has_veth_module)
