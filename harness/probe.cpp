@@ -5,6 +5,8 @@
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include <linux/magic.h>
+#include <sys/statfs.h>
 #include <unistd.h>
 
 namespace xdplab {
@@ -19,6 +21,13 @@ bool can_create_map(bpf_map_type type, __u32 key_size, __u32 value_size, __u32 m
 	close(fd);
 	return true;
 }
+// /sys/fs/bpf exists on every kernel with BPF; whether bpffs is mounted there
+// is what pins need (run.sh and the guest's init mount it).
+bool bpffs_mounted()
+{
+	struct statfs st {};
+	return statfs("/sys/fs/bpf", &st) == 0 && st.f_type == BPF_FS_MAGIC;
+}
 } // namespace
 
 Capabilities probe_capabilities(const std::string &tracefs_root)
@@ -32,7 +41,7 @@ Capabilities probe_capabilities(const std::string &tracefs_root)
 		!tracefs_root.empty() && access((tracefs_root + "/events/bpf_trace/bpf_trace_printk").c_str(), F_OK) == 0;
 	c["bpftool"] = !bpftool_path().empty();
 	c["ping"] = !find_tool("ping").empty();
-	c["bpffs"] = access("/sys/fs/bpf", F_OK) == 0;
+	c["bpffs"] = bpffs_mounted();
 	return c;
 }
 

@@ -15,7 +15,7 @@ namespace xdplab {
 //   bpf_printk_event    the bpf_trace:bpf_trace_printk event exists (per-instance printk lines)
 //   bpftool             the bpftool command is installed
 //   ping                iputils ping is installed (in the guest: packed when the host has it)
-//   bpffs               /sys/fs/bpf exists (bpffs can be mounted there)
+//   bpffs               bpffs is mounted at /sys/fs/bpf
 Capabilities probe_capabilities(const std::string &tracefs_root);
 
 } // namespace xdplab
