@@ -3,11 +3,14 @@
 #   wall time, median and max subtest time, for -j 1 and the default -j;
 #   then RUNS runs of each, and whether every run gave the same verdicts.
 #
-#   bench/speed.sh [RUNS]     (as root, after ./run.sh has built the harness)
+#   bench/speed.sh [RUNS] [EXPERIMENT ...]   (as root, after ./run.sh has built
+#                                            the harness; default: every experiment)
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 bin="$here/build/xdplab"
 runs=${1:-10}
+shift || true
+selectors=("$@")
 [ -x "$bin" ] || { echo "build first: ./run.sh --list" >&2; exit 3; }
 work=$(mktemp -d /tmp/xdplab-speed.XXXXXX)
 trap 'rm -rf "$work"' EXIT
@@ -15,7 +18,7 @@ trap 'rm -rf "$work"' EXIT
 one_run() { # jobs-option out.json -> prints wall ms
   local t0 t1
   t0=$(date +%s%N)
-  "$bin" $1 --quiet --json "$2" >/dev/null 2>&1 || true
+  "$bin" $1 --quiet --json "$2" "${selectors[@]}" >/dev/null 2>&1 || true
   t1=$(date +%s%N)
   echo $(( (t1 - t0) / 1000000 ))
 }
