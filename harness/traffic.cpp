@@ -96,4 +96,24 @@ int FrameReceiver::poll_once()
 	return added;
 }
 
+int RawCapture::poll_once()
+{
+	int added = 0;
+	uint8_t buf[2048];
+	for (;;) {
+		sockaddr_ll from{};
+		socklen_t fl = sizeof(from);
+		ssize_t n = recvfrom(sock_.fd(), buf, sizeof(buf), MSG_TRUNC, reinterpret_cast<sockaddr *>(&from),
+				     &fl);
+		if (n < 0)
+			break;
+		if (from.sll_pkttype == PACKET_OUTGOING)
+			continue;
+		size_t got = std::min(static_cast<size_t>(n), sizeof(buf));
+		frames_.push_back({std::vector<uint8_t>(buf, buf + got), static_cast<uint32_t>(n)});
+		++added;
+	}
+	return added;
+}
+
 } // namespace xdplab

@@ -57,4 +57,25 @@ private:
 	std::vector<CapturedFrame> frames_;
 };
 
+// Every frame a link receives, whatever it is, with its bytes: for checks on
+// what a program wrote into frames that are not the harness's own (MACs,
+// checksums of ICMP replies). Frames the link sends are left out.
+struct RawFrame {
+	std::vector<uint8_t> bytes; // as much as was read (up to 2048 bytes)
+	uint32_t len;               // on the wire
+};
+
+class RawCapture {
+public:
+	RawCapture(const std::string &ns, const std::string &link) : sock_(ns, link) {}
+	// Reads what is queued now; returns how many frames were added.
+	int poll_once();
+	const std::vector<RawFrame> &frames() const { return frames_; }
+	unsigned drops() { return sock_.drops(); }
+
+private:
+	PacketSocket sock_;
+	std::vector<RawFrame> frames_;
+};
+
 } // namespace xdplab
