@@ -87,7 +87,7 @@ private:
 		} catch (const BpfLoadError &e) {
 			m.observations = {{"load_errno", e.err}, {"attach_errno", nullptr}, {"extack", nullptr},
 					  {"delivered", nullptr}, {"program_saw", nullptr}, {"linear_len", nullptr}};
-			m.evidence["load_log"] = e.log;
+			m.evidence = {{"program", name}, {"load_log", e.log}};
 			return m;
 		}
 		m.observations["load_errno"] = 0;
@@ -98,6 +98,11 @@ private:
 						     failure);
 		m.observations["attach_errno"] = att ? 0 : failure.err;
 		m.observations["extack"] = att ? "" : failure.message;
+		m.evidence = {{"program", name},
+			      {"mtu", kMtu},
+			      {"attach", XdpAttachment::command(ctx.netns_of("in"), ctx.link("in"),
+								prog_id_of(bpf_program__fd(prog)), p.mode)},
+			      {"attach_result", att ? std::string("attached") : std::string(strerror(failure.err))}};
 		if (!att) {
 			m.observations["delivered"] = nullptr;
 			m.observations["program_saw"] = nullptr;
@@ -131,11 +136,9 @@ private:
 		if (auto problem = att->detach())
 			throw std::runtime_error("detach: " + *problem);
 		ctx.events().drain();
-		m.evidence = {{"frame_len", frame.size()},
-			      {"received_lens", lens},
-			      {"socket_drops", rx.drops()},
-			      {"attach", XdpAttachment::command(ctx.netns_of("in"), ctx.link("in"),
-								prog_id_of(bpf_program__fd(prog)), p.mode)}};
+		m.evidence["frame_len"] = frame.size();
+		m.evidence["received_lens"] = lens;
+		m.evidence["socket_drops"] = rx.drops();
 		return m;
 	}
 };
