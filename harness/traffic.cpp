@@ -65,12 +65,7 @@ void FrameSender::send(const std::vector<uint8_t> &frame)
 	throw std::runtime_error("send frame: queue stayed full");
 }
 
-FrameReceiver::FrameReceiver(const std::string &ns, const std::string &link, uint32_t run_id, uint32_t case_id)
-	: sock_(ns, link), run_id_(run_id), case_id_(case_id)
-{
-}
-
-int FrameReceiver::poll_once()
+int PacketSocket::receive_queued(const std::function<bool(const uint8_t *, size_t, uint32_t)> &take)
 {
 	int added = 0;
 	uint8_t buf[2048];
@@ -78,42 +73,40 @@ int FrameReceiver::poll_once()
 		sockaddr_ll from{};
 		socklen_t fl = sizeof(from);
 		// MSG_TRUNC: the frame's real length, even if the buffer held less of it.
-		ssize_t n = recvfrom(sock_.fd(), buf, sizeof(buf), MSG_TRUNC, reinterpret_cast<sockaddr *>(&from),
-				     &fl);
+		ssize_t n = recvfrom(fd_, buf, sizeof(buf), MSG_TRUNC, reinterpret_cast<sockaddr *>(&from), &fl);
 		if (n < 0)
 			break;
 		if (from.sll_pkttype == PACKET_OUTGOING)
 			continue; // our own transmissions on this link are not receptions
-		size_t got = std::min(static_cast<size_t>(n), sizeof(buf));
-		auto tag = parse_tag(buf, got);
-		if (!tag || tag->run_id != run_id_ || tag->case_id != case_id_)
-			continue; // background traffic, or another subtest's: not evidence
-		Mac dst;
-		std::memcpy(dst.data(), buf, 6);
-		frames_.push_back({tag->seq, tag->pkt_byte, dst, static_cast<uint32_t>(n)});
-		++added;
+		added += take(buf, std::min(static_cast<size_t>(n), sizeof(buf)), static_cast<uint32_t>(n));
 	}
 	return added;
 }
 
+FrameReceiver::FrameReceiver(const std::string &ns, const std::string &link, uint32_t run_id, uint32_t case_id)
+	: sock_(ns, link), run_id_(run_id), case_id_(case_id)
+{
+}
+
+int FrameReceiver::poll_once()
+{
+	return sock_.receive_queued([this](const uint8_t *buf, size_t got, uint32_t len) {
+		auto tag = parse_tag(buf, got);
+		if (!tag || tag->run_id != run_id_ || tag->case_id != case_id_)
+			return false; // background traffic, or another subtest's: not evidence
+		Mac dst;
+		std::memcpy(dst.data(), buf, 6);
+		frames_.push_back({tag->seq, tag->pkt_byte, dst, len});
+		return true;
+	});
+}
+
 int RawCapture::poll_once()
 {
-	int added = 0;
-	uint8_t buf[2048];
-	for (;;) {
-		sockaddr_ll from{};
-		socklen_t fl = sizeof(from);
-		ssize_t n = recvfrom(sock_.fd(), buf, sizeof(buf), MSG_TRUNC, reinterpret_cast<sockaddr *>(&from),
-				     &fl);
-		if (n < 0)
-			break;
-		if (from.sll_pkttype == PACKET_OUTGOING)
-			continue;
-		size_t got = std::min(static_cast<size_t>(n), sizeof(buf));
-		frames_.push_back({std::vector<uint8_t>(buf, buf + got), static_cast<uint32_t>(n)});
-		++added;
-	}
-	return added;
+	return sock_.receive_queued([this](const uint8_t *buf, size_t got, uint32_t len) {
+		frames_.push_back({std::vector<uint8_t>(buf, buf + got), len});
+		return true;
+	});
 }
 
 } // namespace xdplab

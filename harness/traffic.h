@@ -3,6 +3,7 @@
 #pragma once
 #include "frame.h"
 
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -16,6 +17,10 @@ public:
 	PacketSocket(const PacketSocket &) = delete;
 	PacketSocket &operator=(const PacketSocket &) = delete;
 	int fd() const { return fd_; }
+	// Every frame queued now that the link received (our own transmissions left
+	// out): `take(bytes, captured, length)` with at most 2048 bytes captured and
+	// the frame's real length; returns how many frames `take` accepted.
+	int receive_queued(const std::function<bool(const uint8_t *, size_t, uint32_t)> &take);
 	// Frames the kernel dropped for this socket since it was opened (its
 	// receive queue was full): a receiver that lost frames must say so.
 	unsigned drops();
