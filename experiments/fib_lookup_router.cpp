@@ -155,19 +155,22 @@ int socket_in(const std::string &ns, int af)
 }
 
 constexpr size_t kTransferBytes = 1 << 20;
-constexpr uint16_t kTcpPort = 47475;
+constexpr uint16_t kTcpPort = 47475; // + the pair's index: no pair meets another's TIME_WAIT
+// Generous: a loaded 2-core machine running many subtests at once may need a
+// few TCP retransmissions (1 s, 3 s, 7 s after a lost SYN).
+constexpr int kTcpTimeoutS = 20;
 
 // Sends kTransferBytes from `client_ns` to `server_addr` in `server_ns` over
 // TCP; returns "" on success, else what went wrong.
 std::string tcp_transfer(const Family &f, const std::string &client_ns, const std::string &server_ns,
-			 const std::string &server_addr)
+			 const std::string &server_addr, uint16_t port)
 {
 	FdGuard lfd(socket_in(server_ns, f.af));
 	if (lfd.get() < 0)
 		return std::string("socket: ") + strerror(errno);
 	int one = 1;
 	setsockopt(lfd.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	sockaddr_storage sa = sockaddr_of(f, server_addr, kTcpPort);
+	sockaddr_storage sa = sockaddr_of(f, server_addr, port);
 	socklen_t len = f.af == AF_INET ? sizeof(sockaddr_in) : sizeof(sockaddr_in6);
 	if (bind(lfd.get(), reinterpret_cast<sockaddr *>(&sa), len) != 0 || listen(lfd.get(), 1) != 0)
 		return std::string("bind/listen: ") + strerror(errno);
@@ -175,7 +178,7 @@ std::string tcp_transfer(const Family &f, const std::string &client_ns, const st
 	FdGuard cfd(socket_in(client_ns, f.af));
 	if (cfd.get() < 0)
 		return std::string("socket: ") + strerror(errno);
-	set_timeouts(cfd.get(), 5);
+	set_timeouts(cfd.get(), kTcpTimeoutS);
 	auto client = std::async(std::launch::async, [&]() -> std::string {
 		if (connect(cfd.get(), reinterpret_cast<sockaddr *>(&sa), len) != 0)
 			return std::string("connect: ") + strerror(errno);
@@ -193,11 +196,11 @@ std::string tcp_transfer(const Family &f, const std::string &client_ns, const st
 
 	std::string result;
 	pollfd p{lfd.get(), POLLIN, 0};
-	if (poll(&p, 1, 5000) != 1) {
-		result = "no connection within 5 s";
+	if (poll(&p, 1, kTcpTimeoutS * 1000) != 1) {
+		result = "no connection within " + std::to_string(kTcpTimeoutS) + " s";
 	} else {
 		FdGuard afd(accept4(lfd.get(), nullptr, nullptr, SOCK_CLOEXEC));
-		set_timeouts(afd.get(), 5);
+		set_timeouts(afd.get(), kTcpTimeoutS);
 		size_t got = 0;
 		std::vector<char> buf(65536);
 		for (;;) {
@@ -336,9 +339,10 @@ private:
 			std::string name = "h" + std::to_string(a) + "-h" + std::to_string(b);
 			ping_ok[name] = ping(f, ns(a), f.host(b), pings, 3);
 		}
-		for (auto [a, b] : pairs) {
+		for (size_t i = 0; i < pairs.size(); ++i) {
+			auto [a, b] = pairs[i];
 			std::string name = "h" + std::to_string(a) + "-h" + std::to_string(b);
-			std::string err = tcp_transfer(f, ns(a), ns(b), f.host(b));
+			std::string err = tcp_transfer(f, ns(a), ns(b), f.host(b), static_cast<uint16_t>(kTcpPort + i));
 			tcp_ok[name] = err.empty();
 			if (!err.empty())
 				tcp_errors[name] = err;
