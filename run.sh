@@ -57,14 +57,16 @@ mount_tracefs() {
     mount -t tracefs tracefs /sys/kernel/tracing && mounted_tracefs=/sys/kernel/tracing
   fi
 }
-unmount_tracefs() {
-  [ -n "$mounted_tracefs" ] || return 0
+# Undoes a mount made here (path, what) unless another xdplab run still uses it.
+unmount_ours() {
+  [ -n "$1" ] || return 0
   if pgrep -x xdplab >/dev/null; then
-    log "leaving tracefs mounted at $mounted_tracefs: another xdplab run is using it"
+    log "leaving $2 mounted at $1: another xdplab run is using it"
   else
-    umount "$mounted_tracefs" || true
+    umount "$1" || true
   fi
 }
+unmount_tracefs() { unmount_ours "$mounted_tracefs" tracefs; }
 
 # bpffs at /sys/fs/bpf holds what experiments pin (under xdplab-<run>) for
 # other processes to read. A mount made here is undone on exit unless another
@@ -76,14 +78,7 @@ mount_bpffs() {
     mount -t bpf bpf /sys/fs/bpf && mounted_bpffs=/sys/fs/bpf
   fi
 }
-unmount_bpffs() {
-  [ -n "$mounted_bpffs" ] || return 0
-  if pgrep -x xdplab >/dev/null; then
-    log "leaving bpffs mounted at $mounted_bpffs: another xdplab run is using it"
-  else
-    umount "$mounted_bpffs" || true
-  fi
-}
+unmount_bpffs() { unmount_ours "$mounted_bpffs" bpffs; }
 unmount_all() {
   unmount_bpffs
   unmount_tracefs

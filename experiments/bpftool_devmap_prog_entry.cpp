@@ -96,8 +96,6 @@ public:
 private:
 	static Measurement measure(ProcedureContext &ctx)
 	{
-		if (!ctx.has("bpftool"))
-			throw SkipSubtest("bpftool is not installed (Debian: apt-get install bpftool)");
 		const std::string ns = ctx.netns("dut"), tool = bpftool_path();
 		const int ifindex = ctx.ifindex("o0");
 		const std::vector<std::string> bpftool{"ip", "netns", "exec", ns, tool};

@@ -111,13 +111,9 @@ private:
 		}
 
 		FrameReceiver rx(ctx.netns_of("in"), ctx.link("in"), ctx.run_tag(), ctx.case_id());
-		FrameSpec spec;
+		FrameSpec spec = tagged_frame_spec(ctx.run_tag(), ctx.case_id());
 		spec.src = parse_mac("02:58:4c:00:0f:01");
 		spec.dst = parse_mac("ff:ff:ff:ff:ff:ff");
-		spec.src_ip = ipv4("198.18.0.1");
-		spec.dst_ip = ipv4("198.18.0.2");
-		spec.run_id = ctx.run_tag();
-		spec.case_id = ctx.case_id();
 		spec.payload_pad = kMtu - kTagBytes;
 		std::vector<uint8_t> frame = build_frame(spec);
 		FrameSender(ctx.netns_of("snd"), ctx.link("snd")).send(frame);

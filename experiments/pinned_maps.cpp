@@ -161,8 +161,6 @@ public:
 private:
 	static Measurement measure(ProcedureContext &ctx)
 	{
-		if (!ctx.has("bpftool"))
-			throw SkipSubtest("bpftool is not installed (Debian: apt-get install bpftool)");
 		struct statfs fs;
 		if (statfs(pin_root().c_str(), &fs) != 0 || fs.f_type != BPF_FS_MAGIC)
 			throw SkipSubtest("no bpffs mounted at " + pin_root() + " (mount -t bpf bpf " + pin_root() + ")");
@@ -174,12 +172,7 @@ private:
 			return json::parse(r.output);
 		};
 
-		FrameSpec spec;
-		spec.src_ip = ipv4("198.18.0.1");
-		spec.dst_ip = ipv4("198.18.0.2");
-		spec.run_id = ctx.run_tag();
-		spec.case_id = ctx.case_id();
-		std::vector<uint8_t> frame = build_frame(spec);
+		std::vector<uint8_t> frame = build_frame(tagged_frame_spec(ctx.run_tag(), ctx.case_id()));
 
 		std::vector<Datarec> expected(kSlots, Datarec{0, 0}), loader(kSlots);
 		expected[2] = {kFrames, kFrames * frame.size()}; // XDP_PASS

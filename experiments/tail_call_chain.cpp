@@ -83,12 +83,7 @@ private:
 			m.evidence["update_error"] = e ? strerror(e) : "";
 		}
 
-		FrameSpec spec;
-		spec.src_ip = ipv4("198.18.0.1");
-		spec.dst_ip = ipv4("198.18.0.2");
-		spec.run_id = ctx.run_tag();
-		spec.case_id = ctx.case_id();
-		std::vector<uint8_t> frame = build_frame(spec);
+		std::vector<uint8_t> frame = build_frame(tagged_frame_spec(ctx.run_tag(), ctx.case_id()));
 		LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = frame.data(), .data_size_in = (uint32_t)frame.size(),
 			    .repeat = 1);
 		if (bpf_prog_test_run_opts(bpf_program__fd(obj->progs.xdp_stage1), &opts) != 0)

@@ -65,6 +65,16 @@ uint16_t ip_checksum(const uint8_t *hdr, size_t len)
 }
 } // namespace
 
+FrameSpec tagged_frame_spec(uint32_t run_id, uint32_t case_id)
+{
+	FrameSpec spec;
+	spec.src_ip = ipv4("198.18.0.1");
+	spec.dst_ip = ipv4("198.18.0.2");
+	spec.run_id = run_id;
+	spec.case_id = case_id;
+	return spec;
+}
+
 std::vector<uint8_t> build_frame(const FrameSpec &s)
 {
 	const size_t tag_len = sizeof(struct xdplab_tag);

@@ -21,6 +21,10 @@ struct FrameSpec {
 
 std::vector<uint8_t> build_frame(const FrameSpec &spec);
 
+// A subtest's frame from 198.18.0.1 to 198.18.0.2 (MACs zero, sequence 0):
+// what BPF_PROG_TEST_RUN runs, or a start to adjust for a link.
+FrameSpec tagged_frame_spec(uint32_t run_id, uint32_t case_id);
+
 struct ParsedTag {
 	uint32_t run_id, case_id, seq;
 	uint8_t pkt_byte;
