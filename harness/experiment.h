@@ -26,6 +26,15 @@ public:
 	// for bench plans, the engine's (bench_observation_names()).
 	std::set<std::string> observation_names(const std::string &subtest) const;
 
+	// Kernel warnings a subtest provokes on purpose and records as an
+	// observation: a splat matching one (std::regex, searched in the whole
+	// report) logged while one of this experiment's subtests ran is not a failure.
+	struct ProvokedWarning {
+		std::string pattern;
+		std::string why;
+	};
+	const std::vector<ProvokedWarning> &provoked_kernel_warnings() const { return provoked_; }
+
 	virtual Plan plan(const std::string &subtest) const = 0;
 	// Bench plans only: the measurements of the bench, as observations.
 	virtual Measurement observe(const std::string &subtest, const BenchRun &run) const = 0;
@@ -35,11 +44,16 @@ protected:
 		: id_(std::move(id)), subtest_names_(std::move(subtests)), observations_(std::move(observations))
 	{
 	}
+	void provokes_kernel_warning(std::string pattern, std::string why)
+	{
+		provoked_.push_back({std::move(pattern), std::move(why)});
+	}
 
 private:
 	std::string id_;
 	std::vector<std::string> subtest_names_;
 	std::vector<std::string> observations_;
+	std::vector<ProvokedWarning> provoked_;
 };
 
 // An experiment whose subtests are rows of (name, parameters). The Params

@@ -73,7 +73,7 @@ struct Options {
 	// kernel matrix
 	std::vector<std::string> kernels, kernel_images;
 	std::string kernel_cache = "/var/cache/xdplab/kernels", accel = "auto", guest_sabotage;
-	int vm_timeout_s = 1800, parallel = 0;
+	int vm_timeout_s = 0, parallel = 0;
 	// report
 	std::vector<std::string> report_paths;
 	std::string baseline, report_out;
@@ -151,6 +151,8 @@ int matrix(const Options &o, const std::vector<Selection> &selection)
 	m.self_exe = fs::canonical("/proc/self/exe").string();
 	m.expectations_dir = o.expectations_dir;
 	m.vm_timeout_s = o.vm_timeout_s;
+	m.settle_ms = o.run.settle_ms;
+	m.timeout_ms = o.run.timeout_ms;
 	m.accel = o.accel;
 	m.parallel = o.parallel;
 	m.guest_sabotage = o.guest_sabotage;
@@ -227,10 +229,10 @@ int run_here(const Options &o, const std::vector<Selection> &selection, SubtestC
 		base.caps = probe_capabilities(tracefs_root);
 		std::cerr << "xdplab: run " << base.run_id << " on kernel " << base.kernel.release << " ("
 			  << base.kernel.version.str() << "), " << base.options.jobs << " subtest(s) at once\n";
-		KernelLogWindow kernel_log;
-		results = run_experiments(selection, base, std::cerr);
-		for (const auto &splat : find_splats(kernel_log.read_new()))
-			results.experiments.push_back(splat_result(splat));
+		KernelLogWatch kernel_log;
+		results = run_experiments(selection, base, std::cerr, &kernel_log);
+		for (auto &r : splat_results(kernel_log.finish(), selection))
+			results.experiments.push_back(std::move(r));
 	} catch (const Interrupted &) {
 		std::cerr << "\nxdplab: interrupted; everything this run created has been removed; no results written\n";
 		return kExitInterrupted;
@@ -343,7 +345,7 @@ int main(int argc, char **argv)
 		->allow_extra_args(false);
 	app.add_option("--kernel-cache", o.kernel_cache, "where downloaded kernels are unpacked");
 	app.add_flag("--list-kernels", o.list_kernels, "list the Debian kernels that can be fetched, with upstream versions");
-	app.add_option("--vm-timeout", o.vm_timeout_s, "seconds a guest may take before it counts as hung");
+	app.add_option("--vm-timeout", o.vm_timeout_s, "seconds a guest may take before it counts as hung (default: from the accelerator and the number of subtests)");
 	app.add_option("--accel", o.accel, "VM acceleration: auto (probe KVM, fall back to TCG), kvm, tcg")
 		->check(CLI::IsMember({"auto", "kvm", "tcg"}));
 	app.add_option("--parallel", o.parallel, "VMs at once (default: number of cores)");

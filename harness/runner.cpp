@@ -12,6 +12,7 @@
 #include <chrono>
 #include <mutex>
 #include <set>
+#include <regex>
 #include <thread>
 
 namespace xdplab {
@@ -221,7 +222,7 @@ SubtestResult run_one(const Job &job, SubtestContext ctx)
 } // namespace
 
 RunResults run_experiments(const std::vector<Selection> &selection, const SubtestContext &base,
-			   std::ostream &progress)
+			   std::ostream &progress, KernelLogWatch *kernel_log)
 {
 	RunResults results;
 	results.kernel = base.kernel;
@@ -238,6 +239,9 @@ RunResults run_experiments(const std::vector<Selection> &selection, const Subtes
 		for (size_t i; !interrupted && (i = next++) < jobs.size();) {
 			SubtestContext ctx = base;
 			ctx.case_id = jobs[i].case_id;
+			const std::string name = jobs[i].entry->experiment->id() + "/" + jobs[i].subtest;
+			if (kernel_log)
+				kernel_log->started(name);
 			auto t0 = std::chrono::steady_clock::now();
 			try {
 				done[i] = run_one(jobs[i], ctx);
@@ -245,6 +249,8 @@ RunResults run_experiments(const std::vector<Selection> &selection, const Subtes
 				interrupted = true;
 				return;
 			}
+			if (kernel_log)
+				kernel_log->ended(name);
 			done[i].duration_ms = ms_since(t0);
 			std::lock_guard<std::mutex> lock(progress_mu);
 			progress << "[" << ++finished << "/" << jobs.size() << "] " << done[i].id << "/" << done[i].subtest
@@ -266,16 +272,52 @@ RunResults run_experiments(const std::vector<Selection> &selection, const Subtes
 	return results;
 }
 
-SubtestResult splat_result(const Splat &splat)
+namespace {
+
+bool provoked_by_running_subtest(const Splat &splat, const std::vector<Selection> &selection)
 {
-	SubtestResult r;
-	r.id = "kernel";
-	r.subtest = "splat";
-	r.verdict = Verdict::Error;
-	r.reason = "the kernel logged: " + splat.first_line +
-		   (splat.after.empty() ? "" : " (after: " + splat.after + ")");
-	r.evidence = {{"report", splat.context}, {"last_progress_before", splat.after}};
-	return r;
+	for (const auto &running : splat.running)
+		for (const auto &sel : selection) {
+			const Experiment &exp = *sel.entry->experiment;
+			if (running.rfind(exp.id() + "/", 0) != 0)
+				continue;
+			for (const auto &w : exp.provoked_kernel_warnings())
+				if (std::regex_search(splat.context, std::regex(w.pattern)))
+					return true;
+		}
+	return false;
+}
+
+std::string joined(const std::vector<std::string> &v)
+{
+	std::string out;
+	for (const auto &x : v)
+		out += (out.empty() ? "" : ", ") + x;
+	return out;
+}
+
+} // namespace
+
+std::vector<SubtestResult> splat_results(const std::vector<Splat> &splats, const std::vector<Selection> &selection)
+{
+	std::vector<SubtestResult> out;
+	for (const auto &splat : splats) {
+		if (provoked_by_running_subtest(splat, selection))
+			continue;
+		SubtestResult r;
+		r.id = "kernel";
+		r.subtest = "splat";
+		r.verdict = Verdict::Error;
+		std::string when = !splat.running.empty() ? " while running: " + joined(splat.running)
+				   : !splat.after.empty()    ? " (after: " + splat.after + ")"
+							     : " while no subtest was running";
+		r.reason = "the kernel logged: " + splat.first_line + when;
+		r.evidence = {{"report", splat.context}, {"running", splat.running}};
+		if (!splat.after.empty())
+			r.evidence["last_progress_before"] = splat.after;
+		out.push_back(r);
+	}
+	return out;
 }
 
 void explain_experiments(const std::vector<Selection> &selection, const SubtestContext &base, std::ostream &out)

@@ -48,12 +48,18 @@ void print_list(std::ostream &out, const std::vector<CatalogEntry> &catalog);
 // plan, run, observations, evaluation, with a progress line per subtest on
 // `progress`. An exception from a subtest is an `error` result; Interrupted
 // propagates once every running subtest has torn down.
+// With a watch, it is told when each subtest starts and ends, so that kernel
+// splats can be attributed to the subtests running at the time.
 RunResults run_experiments(const std::vector<Selection> &selection, const SubtestContext &base,
-			   std::ostream &progress);
+			   std::ostream &progress, class KernelLogWatch *kernel_log = nullptr);
 
-// A kernel splat seen while the run went on: an `error` of its own ("kernel/splat"),
-// naming the subtest whose progress line came last before it.
-SubtestResult splat_result(const struct Splat &splat);
+// Kernel splats seen while the run went on: an `error` entry each ("kernel/splat"),
+// naming the subtests running at the time (or, from a console, the last
+// progress line) — except a splat that a running subtest's experiment
+// declares it provokes (Experiment::provoked_kernel_warnings), which that
+// subtest observes itself.
+std::vector<SubtestResult> splat_results(const std::vector<struct Splat> &splats,
+					 const std::vector<Selection> &selection);
 
 // --explain: the commands and steps of each selected subtest's plan.
 void explain_experiments(const std::vector<Selection> &selection, const SubtestContext &base, std::ostream &out);

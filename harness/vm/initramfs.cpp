@@ -69,7 +69,11 @@ std::string guest_init_script(const std::vector<std::string> &harness_args, bool
 	if (has_veth_module)
 		s << "insmod /lib/modules/veth.ko || echo 'guest: insmod veth failed'\n";
 	s << "echo \"guest: kernel $(uname -r) $(uname -v)\"\n";
-	s << "/xdplab/xdplab --expectations /xdplab/experiments --json /tmp/results.json";
+	// Options that depend on how the guest is run (its timing, scaled to
+	// the accelerator) come on the kernel command line: one initramfs
+	// serves every accelerator.
+	s << "extra=$(tr ' ' '\\n' < /proc/cmdline | sed -n 's/^xdplab.args=//p' | tr ',' ' ')\n";
+	s << "/xdplab/xdplab --expectations /xdplab/experiments --json /tmp/results.json $extra";
 	for (const auto &a : harness_args)
 		s << " " << shell_join({a});
 	s << "\nrc=$?\n"

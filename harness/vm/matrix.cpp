@@ -1,6 +1,7 @@
 #include "matrix.h"
 
 #include "../command.h"
+#include "guest_timing.h"
 #include "initramfs.h"
 #include "qemu.h"
 #include "../kernel_log.h"
@@ -69,7 +70,21 @@ struct Guest {
 	size_t console_seen = 0;
 	bool done = false;
 	KernelRun run;
+	json boot_retries = json::array(); // boots that died before the harness started
+	std::chrono::steady_clock::time_point first_boot;
 };
+
+// Multi-threaded TCG occasionally crashes a guest while the kernel patches
+// its own code at boot (an "Oops: int3" in a just-patched function: a vCPU
+// still runs the stale translation). Such a boot never reached our init, so
+// nothing was measured and nothing can be wrong with a subtest: boot again,
+// and keep the console of the failed boot as evidence.
+constexpr int kBootAttempts = 3;
+
+bool died_before_init(const std::string &console)
+{
+	return console.find("guest: kernel") == std::string::npos;
+}
 
 } // namespace
 
@@ -158,8 +173,6 @@ std::vector<KernelRun> run_matrix(const MatrixOptions &opt, const std::vector<Se
 	plan.harness_binary = opt.self_exe;
 	plan.expectations_dir = opt.expectations_dir;
 	plan.harness_args = run_args;
-	// Emulated CPUs are slow: give each subtest a longer quiet period.
-	plan.harness_args.insert(plan.harness_args.end(), {"--settle-ms", "500", "--timeout-ms", "30000"});
 
 	std::vector<Guest> guests;
 	// Work directories (initramfs trees) go whatever happens, interruption included.
@@ -211,9 +224,23 @@ std::vector<KernelRun> run_matrix(const MatrixOptions &opt, const std::vector<Se
 			 << (accel == Accel::Tcg ? " (KVM absent or not answering: software emulation)" : "") << "\n";
 	}
 
+	int subtests = 0;
+	for (const auto &sel : selection)
+		subtests += static_cast<int>(sel.subtests.size());
+	GuestTiming timing = guest_timing(accel, opt.settle_ms, opt.timeout_ms, subtests);
+	if (opt.vm_timeout_s > 0)
+		timing.vm_timeout_s = opt.vm_timeout_s;
+	std::string timing_append = "xdplab.args=";
+	for (const auto &a : timing.harness_args())
+		timing_append += (timing_append.back() == '=' ? "" : ",") + a;
+	progress << "   guests: " << timing.vcpus << " vCPUs, --settle-ms " << timing.settle_ms << " --timeout-ms "
+		 << timing.timeout_ms << ", hung after " << timing.vm_timeout_s << " s\n";
+
+	// Each guest has two vCPUs (multi-threaded TCG): one guest per two cores.
 	unsigned cores = std::max(1u, std::thread::hardware_concurrency());
-	size_t parallel = opt.parallel > 0 ? static_cast<size_t>(opt.parallel) : cores;
-	auto timeout = std::chrono::seconds(opt.vm_timeout_s);
+	size_t parallel = opt.parallel > 0 ? static_cast<size_t>(opt.parallel)
+					   : std::max(1u, cores / static_cast<unsigned>(timing.vcpus));
+	auto timeout = std::chrono::seconds(timing.vm_timeout_s);
 	size_t next = 0, finished = 0;
 	while (finished < guests.size()) {
 		opt.check_interrupt(); // unwinding kills every guest still running
@@ -225,8 +252,9 @@ std::vector<KernelRun> run_matrix(const MatrixOptions &opt, const std::vector<Se
 			fs::remove(g.console_log);
 			fs::remove(g.serial_out);
 			g.vm = std::make_unique<VmProcess>(
-				VmSpec{g.kernel, g.initrd, g.console_log, g.serial_out, accel, 1024, ""});
+				VmSpec{g.kernel, g.initrd, g.console_log, g.serial_out, accel, 1024, timing.vcpus, timing_append});
 			g.run.accel = to_string(accel);
+			g.first_boot = std::chrono::steady_clock::now();
 			progress << "== kernel " << g.kernel.label << ": booting (" << to_string(accel) << ")\n"
 				 << std::flush;
 			++active;
@@ -256,15 +284,31 @@ std::vector<KernelRun> run_matrix(const MatrixOptions &opt, const std::vector<Se
 				continue;
 			if (timed_out)
 				g.vm->kill();
+			if (!timed_out && died_before_init(read_file(g.console_log)) &&
+			    static_cast<int>(g.boot_retries.size()) + 1 < kBootAttempts) {
+				std::string kept = g.console_log + ".boot" + std::to_string(g.boot_retries.size() + 1);
+				fs::rename(g.console_log, kept);
+				auto splats = find_splats(read_file(kept));
+				std::string why = splats.empty() ? "no init line on the console" : splats.front().first_line;
+				g.boot_retries.push_back({{"console_log", kept}, {"why", why}});
+				progress << "== kernel " << g.kernel.label << ": the guest died while booting (" << why
+					 << "); booting again\n"
+					 << std::flush;
+				fs::remove(g.serial_out);
+				g.console_seen = 0;
+				g.vm = std::make_unique<VmProcess>(VmSpec{g.kernel, g.initrd, g.console_log, g.serial_out, accel,
+									  1024, timing.vcpus, timing_append});
+				continue;
+			}
 			g.done = true;
 			++finished;
-			g.run.wall_ms = ms(g.vm->elapsed());
+			g.run.wall_ms = ms(std::chrono::steady_clock::now() - g.first_boot);
 			std::string release = guest_release(read_file(g.console_log), g.kernel);
 			RunResults r;
 			try {
 				if (timed_out)
 					throw std::runtime_error("the guest did not finish within " +
-								 std::to_string(opt.vm_timeout_s) + " s");
+								 std::to_string(timing.vm_timeout_s) + " s");
 				GuestResults gr = decode_results_block(read_file(g.serial_out));
 				r = results_from_json(json::parse(gr.json_text));
 			} catch (const std::exception &e) {
@@ -279,6 +323,8 @@ std::vector<KernelRun> run_matrix(const MatrixOptions &opt, const std::vector<Se
 				    {"image", g.kernel.bzimage},
 				    {"package", g.kernel.package},
 				    {"console_log", g.console_log},
+				    {"vcpus", timing.vcpus},
+				    {"boot_retries", g.boot_retries},
 				    {"wall_ms", g.run.wall_ms}};
 			g.run.results_file = opt.results_dir + "/" + r.kernel.release + ".json";
 			write_file_atomic(g.run.results_file, to_json(r).dump(2) + "\n");

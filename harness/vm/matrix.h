@@ -20,7 +20,9 @@ struct MatrixOptions {
 	std::string cache_dir;
 	std::string self_exe;
 	std::string expectations_dir;
-	int vm_timeout_s = 1800;
+	int vm_timeout_s = 0;        // 0: derived from the accelerator and the subtests (guest_timing.h)
+	int settle_ms = 100;         // the host's per-subtest timing, scaled for guests
+	int timeout_ms = 3000;
 	std::string accel = "auto";  // auto | kvm | tcg
 	int parallel = 0;            // VMs at once; 0 = number of cores
 	std::string guest_sabotage;  // tests only: "exit-early" or "hang"

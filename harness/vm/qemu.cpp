@@ -25,8 +25,10 @@ VmProcess::VmProcess(const VmSpec &s) : started_(std::chrono::steady_clock::now(
 	if (qemu.empty())
 		throw std::runtime_error("qemu-system-x86_64 is not installed (Debian: qemu-system-x86)");
 	std::vector<std::string> args = {
-		"-accel", to_string(s.accel), "-cpu", s.accel == Accel::Kvm ? "host" : "max", "-m",
-		std::to_string(s.memory_mb), "-smp", "1", "-nodefaults", "-display", "none", "-monitor", "none",
+		// Multi-threaded TCG: each vCPU is a host thread, so a 2-vCPU guest
+		// runs its subtests in parallel like the host does.
+		"-accel", s.accel == Accel::Kvm ? "kvm" : "tcg,thread=multi", "-cpu", s.accel == Accel::Kvm ? "host" : "max", "-m",
+		std::to_string(s.memory_mb), "-smp", std::to_string(s.vcpus), "-nodefaults", "-display", "none", "-monitor", "none",
 		"-no-reboot", "-kernel", s.kernel.bzimage, "-initrd", s.initrd,
 		// panic=-1 reboots at once on a panic, and -no-reboot turns that into an exit;
 		// loglevel=6 keeps notice-level boot lines, so even a hung guest leaves a log.

@@ -23,6 +23,7 @@ struct VmSpec {
 	std::string serial_out;  // ttyS1: the results block
 	Accel accel = Accel::Tcg;
 	int memory_mb = 1024;
+	int vcpus = 2;
 	std::string extra_append; // more kernel command line
 };
 

@@ -1,3 +1,5 @@
+#include "harness/command.h"
+#include "harness/vm/guest_timing.h"
 #include "harness/vm/initramfs.h"
 #include "harness/vm/kernel_images.h"
 
@@ -44,11 +46,39 @@ BOOST_AUTO_TEST_CASE(init_runs_the_harness_and_reports_on_ttyS1)
 	std::string init = guest_init_script({"egress-ifindex", "--packets", "8"}, true);
 	BOOST_TEST(init.rfind("#!/bin/busybox sh", 0) == 0);
 	BOOST_TEST(init.find("insmod /lib/modules/veth.ko") != std::string::npos);
-	BOOST_TEST(init.find("/xdplab/xdplab --expectations /xdplab/experiments --json /tmp/results.json "
+	BOOST_TEST(init.find("/xdplab/xdplab --expectations /xdplab/experiments --json /tmp/results.json $extra "
 			     "egress-ifindex --packets 8") != std::string::npos);
 	BOOST_TEST(init.find("> /dev/ttyS1") != std::string::npos);
 	BOOST_TEST(init.find("poweroff -f") != std::string::npos);
 	BOOST_TEST(guest_init_script({}, false).find("insmod") == std::string::npos);
+}
+
+// The timing travels on the kernel command line; the init's extraction of it,
+// run by a shell on a command line like qemu's.
+BOOST_AUTO_TEST_CASE(guest_timing_reaches_the_harness_through_the_command_line)
+{
+	GuestTiming tcg = guest_timing(Accel::Tcg, 100, 3000, 93);
+	GuestTiming kvm = guest_timing(Accel::Kvm, 100, 3000, 93);
+	BOOST_TEST(tcg.settle_ms > kvm.settle_ms);
+	BOOST_TEST(kvm.settle_ms > 100);
+	BOOST_TEST(tcg.timeout_ms > kvm.timeout_ms);
+	BOOST_TEST(tcg.vm_timeout_s > guest_timing(Accel::Tcg, 100, 3000, 1).vm_timeout_s);
+	BOOST_TEST(tcg.vcpus == 2);
+
+	std::string init = guest_init_script({}, false);
+	auto from = init.find("extra=");
+	std::string line = init.substr(from, init.find('\n', from) - from);
+	auto at = line.find("/proc/cmdline");
+	line.replace(at, std::string("/proc/cmdline").size(), "\"$0\"");
+	char path[] = "/tmp/xdplab-cmdline-XXXXXX";
+	int fd = mkstemp(path);
+	BOOST_REQUIRE(fd >= 0);
+	std::string cmdline = "console=ttyS0 panic=-1 xdplab.args=--settle-ms,500,--timeout-ms,30000 quiet\n";
+	BOOST_REQUIRE(write(fd, cmdline.data(), cmdline.size()) == static_cast<ssize_t>(cmdline.size()));
+	close(fd);
+	auto out = run_checked({"sh", "-c", line + "; echo \"[$extra]\"", path});
+	unlink(path);
+	BOOST_TEST(out.output.find("[--settle-ms 500 --timeout-ms 30000]") == 0, "got [" << out.output << "] from " << line);
 }
 
 BOOST_AUTO_TEST_CASE(mirrors_from_the_hosts_deb822_sources)
