@@ -198,7 +198,7 @@ int run_bisect(const BisectRequest &r, const std::vector<Selection> &selection, 
 
 	out << "\nbuilds tried:\n";
 	for (const auto &t : o.trials)
-		out << "  " << (t.judged == "skip" ? "skip" : t.judged) << "  " << build_name(t.build) << "  "
+		out << "  " << t.judged << std::string(6 - t.judged.size(), ' ') << build_name(t.build) << "  "
 		    << t.outcome.verdict << ", " << t.outcome.wall_ms / 1000 << " s"
 		    << (t.outcome.usable() ? "" : ": " + t.outcome.reason) << "\n";
 
@@ -223,6 +223,9 @@ int run_bisect(const BisectRequest &r, const std::vector<Selection> &selection, 
 		out << "observations that differ:\n";
 		for (const auto &c : observation_diff(outcome_of(o, g)->observations, outcome_of(o, b)->observations))
 			out << "  " << c.name << ": " << c.good.dump() << " -> " << c.bad.dump() << "\n";
+		if (outcome_of(o, b)->observations != o.trials[1].outcome.observations)
+			out << "  (the first bad build does not yet observe what bad does: a later change follows; "
+			       "bisect again with it as good)\n";
 		const DebianKernel &newer = newer_of(g, b), &older = &newer == &g ? b : g;
 		changelog = find_build_changelog(debian_build_dir(newer, r.matrix.cache_dir), newer.package);
 		if (changelog.empty()) {
