@@ -204,6 +204,10 @@ int bisect(const Options &o, const std::vector<CatalogEntry> &catalog)
 {
 	if (!require_root("the guests' setup needs it"))
 		return kExitConfig;
+	if (!o.selectors.empty()) { // further positionals fall through to the experiments list
+		std::cerr << "xdplab: bisect takes one <id>/<subtest>, not also " << o.selectors.front() << "\n";
+		return kExitConfig;
+	}
 	try {
 		BisectRequest r{o.bisect_subtest, o.bisect_good, o.bisect_bad, o.json_path, matrix_options(o)};
 		return run_bisect(r, select(catalog, {r.selector}), std::cout, std::cerr);

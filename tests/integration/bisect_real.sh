@@ -5,6 +5,16 @@
 # middle one booted after good and bad.
 source "$(dirname "$0")/lib.bash"
 require_root
+# Bad input is refused at once, before any boot.
+for args in "--good host --bad 6.1" "--good 5.10 --bad all" "--good 6.1 --bad 6.1" "--good 5.10 --bad 6.1 metadata-across-devmap"; do
+  start=$(date +%s)
+  # shellcheck disable=SC2086
+  "$XDPLAB" bisect metadata-across-devmap/native $args --results-dir "$WORK/bad" > /dev/null 2> "$WORK/bad.err"; rc=$?
+  [ "$rc" -eq 3 ] || fail "bisect $args: exit $rc, not 3 ($(cat "$WORK/bad.err"))"
+  [ $(( $(date +%s) - start )) -le 20 ] || fail "bisect $args: refused only after $(( $(date +%s) - start )) s"
+done
+grep -q . "$WORK/bad.err" || fail "no word on bad input"
+[ ! -e "$WORK/bad" ] || [ -z "$(ls -A "$WORK/bad")" ] || fail "bad input wrote results"
 t0=$(date +%s)
 "$XDPLAB" bisect metadata-across-devmap/native --good 5.10 --bad 6.1.172 \
   --results-dir "$WORK/res" --json "$WORK/bisect.json" > "$WORK/out" 2> "$WORK/err"; rc=$?
