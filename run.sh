@@ -103,7 +103,7 @@ run_harness() {
 main() {
   local wanted=("${deps[@]}") a
   for a in "$@"; do
-    case "$a" in test|--kernels|--kernels=*|--kernel-image|--kernel-image=*) wanted+=("${vm_deps[@]}") ;; esac
+    case "$a" in test|bisect|--kernels|--kernels=*|--kernel-image|--kernel-image=*) wanted+=("${vm_deps[@]}") ;; esac
   done
   install_missing "${wanted[@]}"
   build_harness

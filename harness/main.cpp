@@ -6,6 +6,7 @@
 // 130 interrupted (everything the run created removed, no results written).
 #include "../netns/naming.h"
 #include "../netns/sweep.h"
+#include "bisect_run.h"
 #include "kernel_log.h"
 #include "probe.h"
 #include "report.h"
@@ -77,6 +78,8 @@ struct Options {
 	// report
 	std::vector<std::string> report_paths;
 	std::string baseline, report_out;
+	// bisect
+	std::string bisect_subtest, bisect_good, bisect_bad;
 };
 
 int cleanup(const std::string &tracefs_root)
@@ -137,10 +140,9 @@ int report(const Options &o)
 	}
 }
 
-int matrix(const Options &o, const std::vector<Selection> &selection)
+// Also installs the signal handlers the guests' supervision checks.
+MatrixOptions matrix_options(const Options &o)
 {
-	if (!require_root("the host run and the guests' setup need it"))
-		return kExitConfig;
 	MatrixOptions m;
 	m.kernels = o.kernels;
 	m.kernel_images = o.kernel_images;
@@ -163,6 +165,14 @@ int matrix(const Options &o, const std::vector<Selection> &selection)
 	};
 	// The host run is a child of ours and must find the same expectations.
 	setenv("XDPLAB_EXPECTATIONS", o.expectations_dir.c_str(), 1);
+	return m;
+}
+
+int matrix(const Options &o, const std::vector<Selection> &selection)
+{
+	if (!require_root("the host run and the guests' setup need it"))
+		return kExitConfig;
+	MatrixOptions m = matrix_options(o);
 	try {
 		auto runs = run_matrix(m, selection, std::cerr);
 		std::vector<std::string> files;
@@ -180,6 +190,29 @@ int matrix(const Options &o, const std::vector<Selection> &selection)
 			std::cout << "  " << r.label << " (" << r.accel << ") " << r.wall_ms / 1000 << " s";
 		std::cout << "\nreport: " << o.results_dir << "/report.md, " << o.results_dir << "/report.html\n";
 		return rc;
+	} catch (const Interrupted &) {
+		std::cerr << "\nxdplab: interrupted; guests stopped\n";
+		return kExitInterrupted;
+	} catch (const ConfigError &e) {
+		std::cerr << "xdplab: " << e.what() << "\n";
+		return kExitConfig;
+	} catch (const std::exception &e) {
+		std::cerr << "xdplab: " << e.what() << "\n";
+		return 2;
+	}
+}
+
+int bisect(const Options &o, const std::vector<CatalogEntry> &catalog)
+{
+	if (!require_root("the guests' setup needs it"))
+		return kExitConfig;
+	if (!o.selectors.empty()) { // further positionals fall through to the experiments list
+		std::cerr << "xdplab: bisect takes one <id>/<subtest>, not also " << o.selectors.front() << "\n";
+		return kExitConfig;
+	}
+	try {
+		BisectRequest r{o.bisect_subtest, o.bisect_good, o.bisect_bad, o.json_path, matrix_options(o)};
+		return run_bisect(r, select(catalog, {r.selector}), std::cout, std::cerr);
 	} catch (const Interrupted &) {
 		std::cerr << "\nxdplab: interrupted; guests stopped\n";
 		return kExitInterrupted;
@@ -355,6 +388,11 @@ int main(int argc, char **argv)
 	rep->add_option("paths", o.report_paths, "result files or directories (default: results/)");
 	rep->add_option("--baseline", o.baseline, "directory of earlier results: list what changed since");
 	rep->add_option("--out", o.report_out, "where to write the report (default: the first directory given)");
+	auto *bis = app.add_subcommand("bisect", "the two adjacent Debian builds whose observations of one subtest first differ");
+	bis->add_option("subtest", o.bisect_subtest, "<id>/<subtest>")->required();
+	bis->add_option("--good", o.bisect_good, "a build that behaves the old way: series, exact version or rc")->required();
+	bis->add_option("--bad", o.bisect_bad, "a build that behaves the new way: series, exact version or rc")->required();
+	bis->fallthrough(); // --json, --kernel-cache, --accel, --vm-timeout, --results-dir as for the matrix
 	o.run.jobs = static_cast<int>(std::max(1u, 2 * std::thread::hardware_concurrency()));
 	try {
 		app.parse(argc, argv);
@@ -384,6 +422,8 @@ int main(int argc, char **argv)
 				  << " problem(s)\n";
 			return problems.empty() ? 0 : kExitConfig;
 		}
+		if (bis->parsed())
+			return bisect(o, catalog);
 		if (o.list) {
 			print_list(std::cout, catalog);
 			return 0;

@@ -879,13 +879,22 @@ KernelImage fetch_debian_kernel(const std::string &request, const std::string &c
 {
 	KernelRequest r = parse_kernel_request(request);
 	DebianArchive a(cache_dir);
-	DebianKernel dk = resolve(r, request, a);
-	fs::path root = fs::absolute(cache_dir) / cache_name(dk);
+	return fetch_debian_build(resolve(r, request, a), request, cache_dir);
+}
+
+std::string debian_build_dir(const DebianKernel &k, const std::string &cache_dir)
+{
+	return (fs::absolute(cache_dir) / cache_name(k)).string();
+}
+
+KernelImage fetch_debian_build(const DebianKernel &dk, const std::string &label, const std::string &cache_dir)
+{
+	fs::path root = debian_build_dir(dk, cache_dir);
 	if (!fs::exists(root))
-		unpack_kernel(a, dk, root);
+		unpack_kernel(DebianArchive(cache_dir), dk, root);
 	try {
 		KernelImage k = kernel_in_tree(root.string());
-		k.label = request;
+		k.label = label;
 		k.package = dk.package;
 		k.version = dk.version;
 		require_module(k, "veth");

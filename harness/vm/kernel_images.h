@@ -163,6 +163,13 @@ std::string resolve_debian_kernel(const std::string &request, const std::string 
 // them into <cache_dir>/<package>_<version> once, and checks for veth.
 KernelImage fetch_debian_kernel(const std::string &request, const std::string &cache_dir);
 
+// The same for one build as listed (bisect tries builds a request would not
+// pick, e.g. a bullseye rebuild); label names it in progress and file names.
+KernelImage fetch_debian_build(const DebianKernel &k, const std::string &label, const std::string &cache_dir);
+
+// Where a build is (or would be) unpacked: <cache_dir>/<package>_<version>.
+std::string debian_build_dir(const DebianKernel &k, const std::string &cache_dir);
+
 // --- Image and modules on disk -----------------------------------------------
 
 // An unpacked package tree: boot/vmlinuz-<release> with (usr/)lib/modules/<release>

@@ -140,6 +140,7 @@ std::vector<KernelRun> run_matrix(const MatrixOptions &opt, const std::vector<Se
 			throw ConfigError("kernel image " + p + ": " + e.what());
 		}
 	}
+	images.insert(images.end(), opt.fetched_images.begin(), opt.fetched_images.end());
 
 	// The host kernel first, alone, so that no VM competes with it for the CPU.
 	for (const auto &k : opt.kernels) {

@@ -14,6 +14,7 @@ namespace xdplab {
 struct MatrixOptions {
 	std::vector<std::string> kernels;        // "6.1", "6.12", "host"
 	std::vector<std::string> kernel_images;  // user bzImages
+	std::vector<KernelImage> fetched_images; // Debian builds the caller fetched itself (bisect)
 	std::vector<std::string> selectors;      // passed on to every run
 	std::vector<std::string> harness_args;   // further options for every run (--packets ...)
 	std::string results_dir;
