@@ -6,6 +6,7 @@
 // 130 interrupted (everything the run created removed, no results written).
 #include "../netns/naming.h"
 #include "../netns/sweep.h"
+#include "cost/bench_command.h"
 #include "kernel_log.h"
 #include "probe.h"
 #include "report.h"
@@ -353,6 +354,13 @@ int main(int argc, char **argv)
 	rep->add_option("paths", o.report_paths, "result files or directories (default: results/)");
 	rep->add_option("--baseline", o.baseline, "directory of earlier results: list what changed since");
 	rep->add_option("--out", o.report_out, "where to write the report (default: the first directory given)");
+	cost::BenchOptions bench_opts;
+	auto *bench = app.add_subcommand("bench", "what each XDP feature costs on this kernel (catalog E)");
+	bench->add_option("cases", bench_opts.cases, "cost cases, names or globs (default: all)");
+	bench->add_option("--against", bench_opts.against, "measure the same path with another tool too")
+		->check(CLI::IsMember({"xdp-bench"}));
+	bench->add_option("--repetitions", bench_opts.repetitions, "repetitions per case")->check(CLI::Range(5, 100));
+	bench->add_option("--json", bench_opts.json_path, "results file (default: results/<release>-bench.json)");
 	o.run.jobs = static_cast<int>(std::max(1u, 2 * std::thread::hardware_concurrency()));
 	try {
 		app.parse(argc, argv);
@@ -362,6 +370,18 @@ int main(int argc, char **argv)
 	}
 	if (rep->parsed())
 		return report(o);
+	if (bench->parsed()) {
+		if (!require_root("it creates namespaces and loads BPF programs"))
+			return kExitConfig;
+		install_signal_handlers();
+		bench_opts.results_dir = o.results_dir;
+		bench_opts.kernel_cache = o.kernel_cache;
+		bench_opts.check_interrupt = [] {
+			if (g_interrupted)
+				throw Interrupted();
+		};
+		return cost::run_bench(bench_opts, find_tracefs());
+	}
 
 	if (o.list_kernels)
 		return list_kernels(o);
