@@ -371,6 +371,10 @@ int main(int argc, char **argv)
 	if (rep->parsed())
 		return report(o);
 	if (bench->parsed()) {
+		if (!o.kernels.empty() || !o.kernel_images.empty()) {
+			std::cerr << "xdplab: bench runs on the running kernel only; the matrix does not run it in guests yet\n";
+			return kExitConfig;
+		}
 		if (!require_root("it creates namespaces and loads BPF programs"))
 			return kExitConfig;
 		install_signal_handlers();
