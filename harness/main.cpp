@@ -7,6 +7,7 @@
 #include "../netns/naming.h"
 #include "../netns/sweep.h"
 #include "bisect_run.h"
+#include "cost/bench_command.h"
 #include "kernel_log.h"
 #include "probe.h"
 #include "report.h"
@@ -393,6 +394,13 @@ int main(int argc, char **argv)
 	bis->add_option("--good", o.bisect_good, "a build that behaves the old way: series, exact version or rc")->required();
 	bis->add_option("--bad", o.bisect_bad, "a build that behaves the new way: series, exact version or rc")->required();
 	bis->fallthrough(); // --json, --kernel-cache, --accel, --vm-timeout, --results-dir as for the matrix
+	cost::BenchOptions bench_opts;
+	auto *bench = app.add_subcommand("bench", "what each XDP feature costs on this kernel (catalog E)");
+	bench->add_option("cases", bench_opts.cases, "cost cases, names or globs (default: all)");
+	bench->add_option("--against", bench_opts.against, "measure the same path with another tool too")
+		->check(CLI::IsMember({"xdp-bench"}));
+	bench->add_option("--repetitions", bench_opts.repetitions, "repetitions per case")->check(CLI::Range(5, 100));
+	bench->add_option("--json", bench_opts.json_path, "results file (default: results/<release>-bench.json)");
 	o.run.jobs = static_cast<int>(std::max(1u, 2 * std::thread::hardware_concurrency()));
 	try {
 		app.parse(argc, argv);
@@ -402,6 +410,22 @@ int main(int argc, char **argv)
 	}
 	if (rep->parsed())
 		return report(o);
+	if (bench->parsed()) {
+		if (!o.kernels.empty() || !o.kernel_images.empty()) {
+			std::cerr << "xdplab: bench runs on the running kernel only; the matrix does not run it in guests yet\n";
+			return kExitConfig;
+		}
+		if (!require_root("it creates namespaces and loads BPF programs"))
+			return kExitConfig;
+		install_signal_handlers();
+		bench_opts.results_dir = o.results_dir;
+		bench_opts.kernel_cache = o.kernel_cache;
+		bench_opts.check_interrupt = [] {
+			if (g_interrupted)
+				throw Interrupted();
+		};
+		return cost::run_bench(bench_opts, find_tracefs());
+	}
 
 	if (o.list_kernels)
 		return list_kernels(o);

@@ -1,5 +1,7 @@
 #include "report.h"
 
+#include "cost/cost_report.h"
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -174,7 +176,8 @@ std::vector<ResultFile> load_result_files(const std::vector<std::string> &paths)
 		}
 	}
 	std::sort(files.begin(), files.end());
-	std::map<std::string, ResultFile> by_kernel;
+	// A bench-only document (xdplab bench) adds its figures to its kernel's results.
+	std::map<std::string, ResultFile> by_kernel, bench_by_kernel;
 	for (const auto &f : files) {
 		json doc;
 		try {
@@ -186,9 +189,17 @@ std::vector<ResultFile> load_result_files(const std::vector<std::string> &paths)
 		if (!doc.is_object() || doc.value("schema", "") != RunResults::kSchema)
 			continue;
 		ResultFile rf{f, results_from_json(doc)};
-		auto &slot = by_kernel[kernel_name(rf.results)];
+		bool bench_only = rf.results.experiments.empty() && !rf.results.benchmarks.is_null();
+		auto &slot = (bench_only ? bench_by_kernel : by_kernel)[kernel_name(rf.results)];
 		if (slot.path.empty() || slot.results.started <= rf.results.started)
 			slot = rf;
+	}
+	for (auto &[kernel, rf] : bench_by_kernel) {
+		auto it = by_kernel.find(kernel);
+		if (it == by_kernel.end())
+			by_kernel[kernel] = rf;
+		else
+			it->second.results.benchmarks = rf.results.benchmarks;
 	}
 	std::vector<ResultFile> out;
 	for (auto &[_, rf] : by_kernel)
@@ -351,7 +362,9 @@ std::string render_html(const ReportModel &m)
 Report make_report(const std::vector<ResultFile> &current, const std::optional<std::vector<ResultFile>> &baseline)
 {
 	ReportModel m = model_of(current, baseline);
-	return {render_markdown(m), render_html(m)};
+	Report r{render_markdown(m), render_html(m)};
+	cost::append_cost_section(r, current);
+	return r;
 }
 
 void write_report(const std::vector<ResultFile> &current, const std::optional<std::vector<ResultFile>> &baseline,

@@ -61,6 +61,8 @@ json to_json(const RunResults &r)
 	doc["duration_ms"] = r.duration_ms;
 	if (!r.runner.is_null())
 		doc["runner"] = r.runner;
+	if (!r.benchmarks.is_null())
+		doc["benchmarks"] = r.benchmarks;
 	doc["experiments"] = json::array();
 	for (const auto &e : r.experiments) {
 		doc["experiments"].push_back({{"id", e.id},
@@ -90,6 +92,7 @@ RunResults results_from_json(const json &doc)
 	r.started = doc.value("started", "");
 	r.duration_ms = doc.value("duration_ms", 0L);
 	r.runner = doc.value("runner", json());
+	r.benchmarks = doc.value("benchmarks", json());
 	for (const auto &e : doc.at("experiments")) {
 		SubtestResult s;
 		s.id = e.at("id").get<std::string>();

@@ -42,6 +42,8 @@ struct RunResults {
 	// How the kernel was run, when a matrix ran it: {"kind": "host"} or
 	// {"kind": "vm", "accel": "tcg", "package": ..., "image": ...}; null otherwise.
 	json runner;
+	// The cost bench's figures (harness/cost/benchmarks.h); null when none ran.
+	json benchmarks;
 	Summary summary() const;
 	// 0 nothing deviates or errs, 1 something deviates, 2 something errs.
 	int exit_code() const;

@@ -1,0 +1,232 @@
+#include "xdp_bench.h"
+
+#include "../../netns/netns_scope.h"
+#include "../bpf_object.h"
+#include "../command.h"
+#include "../subtest_context.h"
+#include "../xdp_attach.h"
+#include "benchmarks.h"
+#include "injector.h"
+#include "runner.h"
+#include "xdp_tools_fetch.h"
+
+#include <linux/types.h>
+extern "C" {
+#include "../../bpf/xdplab_cost.h"
+}
+#include "cost.skel.h"
+
+#include <boost/process.hpp>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <linux/if_link.h>
+#include <signal.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <system_error>
+#include <thread>
+
+namespace xdplab::cost {
+
+namespace bp = boost::process;
+using json = nlohmann::json;
+
+namespace {
+
+constexpr uint32_t kAnchorCaseId = 100;
+const char *kPath = "live frames leave inj by XDP_TX and arrive on in; the program on in redirects through a "
+		    "DEVMAP to o0; XDP_DROP on r0";
+
+// The id of the XDP program on a link (0: none).
+uint32_t attached_prog(const std::string &ns, int ifindex)
+{
+	NetnsScope scope(ns);
+	uint32_t id = 0;
+	bpf_xdp_query_id(ifindex, 0, &id);
+	return id;
+}
+
+std::string file_text(const std::string &path)
+{
+	std::ifstream in(path);
+	std::stringstream ss;
+	ss << in.rdbuf();
+	return ss.str();
+}
+
+// xdp-bench redirect-map on "in" towards "o0", for as long as the object lives.
+class RunningXdpBench {
+public:
+	RunningXdpBench(const UnpackedXdpTools &tools, CostTopology &topo) : topo_(topo)
+	{
+		log_ = tools.root + "/../xdp-bench-" + std::to_string(getpid()) + ".log";
+		std::vector<std::string> argv = {"ip", "netns", "exec", topo.ns()};
+		for (const auto &a : tools.command(tools.xdp_bench))
+			argv.push_back(a);
+		for (const char *a : {"redirect-map", "-i", "1"})
+			argv.push_back(a);
+		argv.push_back(topo.link("in"));
+		argv.push_back(topo.link("o0"));
+		child_ = bp::child(bp::search_path("ip"), std::vector<std::string>(argv.begin() + 1, argv.end()),
+				   (bp::std_out & bp::std_err) > log_, bp::std_in < bp::null);
+		// Its program on "in" is the sign that it is ready.
+		for (int i = 0; i < 200 && child_.running(); ++i) {
+			if (attached_prog(topo.ns(), topo.ifindex("in")))
+				return;
+			std::this_thread::sleep_for(std::chrono::milliseconds(50));
+		}
+		std::string why = child_.running() ? "did not attach within 10 s" : "exited";
+		stop();
+		throw std::runtime_error("xdp-bench " + why + ": " + output());
+	}
+	~RunningXdpBench()
+	{
+		stop();
+		std::error_code ec;
+		std::filesystem::remove(log_, ec);
+	}
+
+	// SIGINT, as a user would stop it: it detaches what it attached.
+	void stop()
+	{
+		if (!child_.valid() || stopped_)
+			return;
+		stopped_ = true;
+		if (child_.running())
+			::kill(child_.id(), SIGINT);
+		for (int i = 0; i < 100 && child_.running(); ++i)
+			std::this_thread::sleep_for(std::chrono::milliseconds(50));
+		if (child_.running())
+			child_.terminate();
+		child_.wait();
+	}
+	std::string output() const
+	{
+		std::string text = file_text(log_);
+		return text.size() > 2000 ? text.substr(text.size() - 2000) : text;
+	}
+
+private:
+	CostTopology &topo_;
+	bp::child child_;
+	std::string log_;
+	bool stopped_ = false;
+};
+
+// One side of the comparison: the sink on r0, DEVMAP slot 0 -> o0 (used by
+// xdplab's program), `program_on_in` put in place, then the injection.
+// Every frame must reach the sink, whichever program forwards it.
+json measure_side(CostTopology &topo, uint32_t run_tag, int repetitions, const std::function<void()> &check_interrupt,
+		  const std::function<std::function<void()>(struct cost &)> &program_on_in)
+{
+	EventStream events;
+	xdplab_ident ident{run_tag, kAnchorCaseId, 0, 0};
+	BpfObject<struct cost> obj("cost", events, ident, [](struct cost &s) {
+		s.rodata->cost.map = XDPLAB_DEVMAP_ARRAY;
+	});
+	auto sink = XdpAttachment::attach(topo.ns(), topo.link("r0"), bpf_program__fd(obj->progs.xdp_cost_sink),
+					  XdpMode::Native);
+	{
+		NetnsScope scope(topo.ns());
+		__u32 key = 0;
+		bpf_devmap_val val{};
+		val.ifindex = static_cast<__u32>(topo.ifindex("o0"));
+		val.bpf_prog.fd = -1;
+		if (bpf_map_update_elem(bpf_map__fd(obj->maps.cost_array), &key, &val, 0))
+			throw std::system_error(errno, std::generic_category(), "devmap entry for o0");
+	}
+	std::function<void()> remove_program = program_on_in(*obj);
+	Injection inj{.prog_fd = bpf_program__fd(obj->progs.xdp_cost_tx), .ns = topo.ns(),
+		      .ingress_ifindex = topo.ifindex("inj"), .run_tag = run_tag, .case_id = kAnchorCaseId,
+		      .repetitions = repetitions, .check_interrupt = check_interrupt};
+	InjectionResult r;
+	try {
+		r = inject(inj);
+	} catch (...) {
+		remove_program();
+		throw;
+	}
+	uint64_t delivered = 0;
+	int cpus = libbpf_num_possible_cpus();
+	for (int waited = 0; waited < 100 && delivered < r.injected; ++waited) {
+		std::vector<uint64_t> per_cpu(static_cast<size_t>(cpus));
+		uint32_t zero = 0;
+		delivered = 0;
+		if (bpf_map_lookup_elem(bpf_map__fd(obj->maps.sink_frames), &zero, per_cpu.data()) == 0)
+			for (auto v : per_cpu)
+				delivered += v;
+		std::this_thread::sleep_for(std::chrono::milliseconds(2));
+	}
+	remove_program();
+	if (auto problem = sink->detach())
+		throw std::runtime_error("detaching the sink: " + *problem);
+	if (delivered != r.injected)
+		throw std::runtime_error("the sink counted " + std::to_string(delivered) + " of " +
+					 std::to_string(r.injected) + " frames");
+	Figures f = figures_of(r.samples);
+	json samples = json::array();
+	for (const auto &s : r.samples)
+		samples.push_back({{"packets", s.packets}, {"wall_ns", s.wall_ns}, {"cpu_ns", s.cpu_ns}});
+	return {{"mpps", to_json(f.mpps)}, {"ns_per_packet", to_json(f.ns_per_packet)}, {"samples", samples},
+		{"delivered", delivered}, {"cpu_accounting", r.cpu_accounting}};
+}
+
+} // namespace
+
+json run_xdp_bench_anchor(CostTopology &topo, uint32_t run_tag, int repetitions, const std::string &kernel_cache,
+			  const std::function<void()> &check_interrupt)
+{
+	json c = {{"name", "redirect-devmap"}, {"path", kPath}, {"sink", "XDP_DROP on the peer"}, {"tool", "xdp-bench"}};
+	json out = {{"tool", "xdp-bench"}, {"cases", json::array()}};
+	UnpackedXdpTools tools;
+	try {
+		std::cerr << "bench: fetching xdp-tools for the anchor\n";
+		tools = fetch_xdp_tools(kernel_cache);
+	} catch (const std::exception &e) {
+		c["status"] = "skipped";
+		c["reason"] = std::string("xdp-bench cannot be had: ") + e.what();
+		out["cases"].push_back(c);
+		return out;
+	}
+	out["version"] = tools.version;
+	out["suite"] = tools.suite;
+	c["tool"] = "xdp-bench " + tools.version;
+	try {
+		std::cerr << "bench: anchor, xdplab's redirect program\n";
+		c["xdplab"] = measure_side(topo, run_tag, repetitions, check_interrupt, [&](struct cost &obj) {
+			auto a = std::shared_ptr<XdpAttachment>(XdpAttachment::attach(
+				topo.ns(), topo.link("in"), bpf_program__fd(obj.progs.xdp_cost_redirect), XdpMode::Native));
+			return std::function<void()>([a] {
+				if (auto problem = a->detach())
+					throw std::runtime_error("detaching from in: " + *problem);
+			});
+		});
+		std::cerr << "bench: anchor, xdp-bench redirect-map\n";
+		std::string bench_output;
+		c["anchor"] = measure_side(topo, run_tag, repetitions, check_interrupt, [&](struct cost &) {
+			auto running = std::make_shared<RunningXdpBench>(tools, topo);
+			return std::function<void()>([running, &bench_output, &topo] {
+				running->stop();
+				bench_output = running->output();
+				if (attached_prog(topo.ns(), topo.ifindex("in")))
+					throw std::runtime_error("xdp-bench left its program on in");
+			});
+		});
+		c["anchor"]["output"] = bench_output;
+		c["ratio"] = ratio(stat_from_json(c["xdplab"]["ns_per_packet"]), stat_from_json(c["anchor"]["ns_per_packet"]));
+		c["status"] = "measured";
+	} catch (const Interrupted &) {
+		throw;
+	} catch (const std::exception &e) {
+		c["status"] = "error";
+		c["reason"] = e.what();
+	}
+	out["cases"].push_back(c);
+	return out;
+}
+
+} // namespace xdplab::cost
