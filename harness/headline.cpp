@@ -10,7 +10,7 @@ namespace xdplab {
 namespace {
 
 // A cell is one line of a table read in a terminal too.
-constexpr size_t kMaxHeadline = 56;
+constexpr size_t kMaxHeadline = 52;
 constexpr size_t kMaxReason = 48;
 
 // Walks a headline text: literal text to LITERAL, each placeholder to PLACEHOLDER.
@@ -67,8 +67,13 @@ std::optional<std::string> filled(const std::string &text, const json &observati
 		[&](const std::string &name) {
 			auto v = lookup(observations, name);
 			complete = complete && v.has_value();
-			if (v)
-				out += compact_value(*v);
+			if (!v)
+				return;
+			// An object's members read as words in a sentence: no braces.
+			std::string text = compact_value(*v);
+			if (v->is_object() && text.size() >= 2 && text.front() == '{')
+				text = text.substr(1, text.size() - 2);
+			out += text;
 		});
 	if (!complete)
 		return std::nullopt;

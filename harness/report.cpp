@@ -211,9 +211,16 @@ ReportModel model_of(const std::vector<ResultFile> &current, const std::optional
 	for (const auto &f : expectations)
 		m.expectations[f.id] = &f;
 	m.between = changes_between_kernels(current);
-	for (const auto &c : m.between)
-		if (c.what != "verdict")
+	// What varies among the kernels that measured it: an observation that
+	// older result files lack is no change of behaviour.
+	for (const auto &c : m.between) {
+		std::set<json> seen;
+		for (const auto &[_, v] : c.values)
+			if (!v.is_null())
+				seen.insert(v);
+		if (c.what != "verdict" && seen.size() > 1)
 			m.varying[{c.id, c.subtest}].insert(c.what);
+	}
 	m.timeline = findings_timeline(m.runs, expectations);
 	for (const auto &t : m.timeline)
 		m.claim_of[{t.id, t.subtest}] = &t;

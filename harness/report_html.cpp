@@ -11,13 +11,13 @@ namespace xdplab {
 namespace {
 
 const char *kCss = R"(body{font-family:system-ui,sans-serif;margin:1.5em;color:#222;font-size:14px}
-h2{margin-top:1.6em}table{border-collapse:collapse;margin:.6em 0}
+h2{margin-top:1.6em}table{border-collapse:collapse;margin:.6em 0}#matrix table{width:100%}
 td,th{border:1px solid #ccc;padding:.25em .45em;vertical-align:top;font-size:13px;text-align:left}
 th{background:#f3f3f3}thead th{position:sticky;top:0}
 th.subtest-name{font-weight:normal;white-space:nowrap;background:#fafafa}
 tr.first-of-experiment>*{border-top:2px solid #999}
 .version{font-weight:normal;color:#555;font-size:12px}
-.cell{min-width:11em;max-width:20em}.cell summary{cursor:pointer;list-style:none}
+.cell{font-size:12px}.cell summary{cursor:pointer;list-style:none}
 .cell summary::-webkit-details-marker{display:none}
 .confirmed{background:#e6f4ea}.deviates{background:#fde2e1}.error{background:#f8c9c4}.skipped{background:#eee;color:#555}
 .missing{color:#999}.mark{font-weight:bold;margin-right:.3em}

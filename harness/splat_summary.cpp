@@ -1,4 +1,5 @@
 #include "splat_summary.h"
+#include "kernel_log.h"
 
 #include <regex>
 
@@ -37,13 +38,19 @@ std::vector<SplatSeen> splats_of(const RunResults &r)
 			       subtest_of_progress(string_at(e.evidence, "last_progress_before"))});
 	}
 	// A dead guest's splats are in every one of its error results: the same
-	// console, so the first result that carries them speaks for all.
+	// console, so the first result that carries them speaks for all. Results
+	// written before the matrix listed them keep the console's tail.
 	for (const auto &e : r.experiments) {
-		if (!e.evidence.is_object() || !e.evidence.contains("splats") || !e.evidence["splats"].is_array())
-			continue;
-		for (const auto &s : e.evidence["splats"])
-			out.push_back({string_at(s, "first_line"), subtest_of_progress(string_at(s, "after"))});
-		break;
+		if (e.evidence.is_object() && e.evidence.contains("splats") && e.evidence["splats"].is_array()) {
+			for (const auto &s : e.evidence["splats"])
+				out.push_back({string_at(s, "first_line"), subtest_of_progress(string_at(s, "after"))});
+			break;
+		}
+		if (std::string tail = string_at(e.evidence, "console_tail"); !tail.empty()) {
+			for (const auto &s : find_splats(tail))
+				out.push_back({s.first_line, subtest_of_progress(s.after)});
+			break;
+		}
 	}
 	return out;
 }

@@ -1,6 +1,7 @@
 // A run's kernel splats as the report shows them per kernel: the
 // "kernel/splat" results the runner adds while a kernel lives, and the
-// console's splats that the error results of a guest that died carry.
+// console's splats that the error results of a guest that died carry (or,
+// in older result files, the splats in the console tail they kept).
 #pragma once
 #include "results.h"
 

@@ -43,7 +43,7 @@ ClaimOnKernel state_on(const RunResults &run, const std::string &id, const std::
 	if (!e) {
 		k.why_not = "not run";
 	} else if (e->verdict == Verdict::Skipped || e->verdict == Verdict::Error) {
-		k.why_not = shortened(to_string(e->verdict) + ": " + e->reason, 72);
+		k.why_not = shortened(to_string(e->verdict) + (e->reason.empty() ? "" : ": " + e->reason), 72);
 	} else if (claim.observations.empty()) {
 		recorded("no seed claim recorded");
 	} else if (claim.observations.dump().find("\"$packets\"") != std::string::npos &&
@@ -150,10 +150,10 @@ std::string timeline_summary(const ClaimTimeline &t)
 			segments.push_back({holds, {}});
 		segments.back().kernels.push_back(labels[i]);
 	}
+	if (segments.empty())
+		return "not measured on any kernel: " + joined(unmeasured);
 	std::string out;
-	if (segments.empty()) {
-		out = "not measured on any kernel";
-	} else if (segments.size() == 1) {
+	if (segments.size() == 1) {
 		out = std::string(segments[0].holds ? "holds" : "does not hold") + " on every kernel tested (" +
 		      joined(tested) + ")";
 	} else {
