@@ -196,7 +196,7 @@ int html_page_height(const ReportModel &m)
 			h += 50;
 		group = t.id;
 	}
-	h += 200 + 22 * static_cast<int>(m.problems.size());
+	h += 360 + 40 * static_cast<int>(m.problems.size());
 	return std::min(h, 16000);
 }
 
