@@ -34,8 +34,14 @@ std::vector<SplatSeen> splats_of(const RunResults &r)
 		if (e.id != "kernel" || e.subtest != "splat")
 			continue;
 		std::string first = first_line_of(string_at(e.evidence, "report"));
-		out.push_back({first.empty() ? e.reason : first,
-			       subtest_of_progress(string_at(e.evidence, "last_progress_before"))});
+		std::string during;
+		if (e.evidence.is_object() && e.evidence.contains("running") && e.evidence["running"].is_array())
+			for (const auto &name : e.evidence["running"])
+				if (name.is_string())
+					during += (during.empty() ? "" : ", ") + name.get<std::string>();
+		if (during.empty())
+			during = subtest_of_progress(string_at(e.evidence, "last_progress_before"));
+		out.push_back({first.empty() ? e.reason : first, during});
 	}
 	// A dead guest's splats are in every one of its error results: the same
 	// console, so the first result that carries them speaks for all. Results

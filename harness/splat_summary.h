@@ -12,7 +12,9 @@ namespace xdplab {
 
 struct SplatSeen {
 	std::string first_line; // "WARNING: CPU: 0 PID: 1 at net/core/filter.c:8158 ..."
-	std::string during;     // "id/subtest" whose progress line came last before it; "" if none did
+	// The subtests running when it was logged ("a/x, b/y"), or, from a
+	// console, the one whose progress line came last before it; "" if none.
+	std::string during;
 };
 
 std::vector<SplatSeen> splats_of(const RunResults &r);
