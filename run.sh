@@ -17,6 +17,9 @@ deps=(cmake make g++ pkg-config clang llvm libbpf-dev libelf-dev zlib1g-dev bpft
       iproute2 ethtool iputils-ping util-linux)
 # Only for the kernel matrix (--kernels, --kernel-image) and its tests.
 vm_deps=(qemu-system-x86 busybox-static cpio xz-utils zstd)
+# Only for the tests: the report's page checked in a real browser. Reports
+# write report.png whenever chromium is installed, and say so when it is not.
+test_deps=(chromium)
 
 log() { printf 'run.sh: %s\n' "$*" >&2; }
 
@@ -104,6 +107,7 @@ main() {
   local wanted=("${deps[@]}") a
   for a in "$@"; do
     case "$a" in test|bisect|--kernels|--kernels=*|--kernel-image|--kernel-image=*) wanted+=("${vm_deps[@]}") ;; esac
+    case "$a" in test) wanted+=("${test_deps[@]}") ;; esac
   done
   install_missing "${wanted[@]}"
   build_harness

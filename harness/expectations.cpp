@@ -1,4 +1,5 @@
 #include "expectations.h"
+#include "headline.h"
 
 #include <fstream>
 #include <sstream>
@@ -81,6 +82,37 @@ struct Reader {
 			fail(where, "unknown placeholder " + v.get<std::string>());
 		}
 	}
+
+	// "text", or [{"when": {...}, "text": "..."}, ...]: the first rule that fits wins.
+	Headline headline_of(const json &v, const std::string &where) const
+	{
+		Headline h;
+		if (v.is_string()) {
+			h.push_back({json::object(), v.get<std::string>()});
+		} else if (v.is_array() && !v.empty()) {
+			for (size_t i = 0; i < v.size(); ++i) {
+				std::string w = where + "/" + std::to_string(i);
+				check_keys(v[i], {"when", "text"}, w);
+				HeadlineRule rule;
+				rule.text = string_of(v[i], "text", w);
+				if (v[i].contains("when")) {
+					rule.when = need(v[i], "when", w, json::value_t::object);
+					check_matchers(rule.when, w + "/when");
+				}
+				h.push_back(rule);
+			}
+		} else {
+			fail(where, "a headline is a string or a non-empty array of {\"when\", \"text\"}");
+		}
+		for (size_t i = 0; i < h.size(); ++i) {
+			try {
+				headline_placeholders(h[i].text);
+			} catch (const std::invalid_argument &e) {
+				fail(v.is_string() ? where : where + "/" + std::to_string(i) + "/text", e.what());
+			}
+		}
+		return h;
+	}
 };
 
 } // namespace
@@ -91,6 +123,12 @@ const RangeExpectation *SubtestExpectation::for_kernel(const KernelVersion &v) c
 		if (r.kernels.contains(v))
 			return &r;
 	return nullptr;
+}
+
+const Headline &ExpectationFile::headline_of(const std::string &subtest) const
+{
+	auto it = subtests.find(subtest);
+	return it != subtests.end() && !it->second.headline.empty() ? it->second.headline : headline;
 }
 
 ExpectationFile parse_expectations(const std::string &text, const std::string &path)
@@ -108,7 +146,7 @@ ExpectationFile parse_expectations(const std::string &text, const std::string &p
 	Reader rd{path};
 	if (!doc.is_object())
 		rd.fail("", "top level must be an object");
-	rd.check_keys(doc, {"id", "title", "seed", "claim", "requires", "subtests"}, "");
+	rd.check_keys(doc, {"id", "title", "seed", "claim", "requires", "headline", "subtests"}, "");
 
 	ExpectationFile f;
 	f.path = path;
@@ -131,13 +169,18 @@ ExpectationFile parse_expectations(const std::string &text, const std::string &p
 		}
 	}
 
+	if (doc.contains("headline"))
+		f.headline = rd.headline_of(doc["headline"], "/headline");
+
 	const json &subs = rd.need(doc, "subtests", "", json::value_t::object);
 	if (subs.empty())
 		rd.fail("/subtests", "no subtests");
 	for (auto it = subs.begin(); it != subs.end(); ++it) {
 		std::string where = "/subtests/" + it.key();
-		rd.check_keys(it.value(), {"seed_claim", "expect"}, where);
+		rd.check_keys(it.value(), {"seed_claim", "headline", "expect"}, where);
 		SubtestExpectation st;
+		if (it.value().contains("headline"))
+			st.headline = rd.headline_of(it.value()["headline"], where + "/headline");
 		if (it.value().contains("seed_claim")) {
 			const json &c = rd.need(it.value(), "seed_claim", where, json::value_t::object);
 			rd.check_keys(c, {"text", "observed_on", "observations"}, where + "/seed_claim");

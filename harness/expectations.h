@@ -40,8 +40,20 @@ struct SeedClaim {
 	json observations; // what the seed's finding amounts to, in observation terms
 };
 
+// How the report sums a subtest up in a few words ("meta 4 B kept"): the
+// first rule whose `when` matches the observations (as expectations match),
+// with its {placeholders} filled in from them; {a.b} reaches into an object.
+// No rule that fits: the report falls back to "name=value" of what the
+// expectation names.
+struct HeadlineRule {
+	json when = json::object();
+	std::string text;
+};
+using Headline = std::vector<HeadlineRule>;
+
 struct SubtestExpectation {
 	std::optional<SeedClaim> seed_claim;
+	Headline headline; // empty: the file's headline
 	std::vector<RangeExpectation> ranges; // first match wins
 	const RangeExpectation *for_kernel(const KernelVersion &v) const;
 };
@@ -50,7 +62,9 @@ struct ExpectationFile {
 	std::string path;
 	std::string id, title, seed, claim;
 	std::vector<Requirement> requires_;
+	Headline headline; // for every subtest without its own
 	std::map<std::string, SubtestExpectation> subtests;
+	const Headline &headline_of(const std::string &subtest) const;
 };
 
 ExpectationFile parse_expectations(const std::string &text, const std::string &path);

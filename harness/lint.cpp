@@ -1,4 +1,5 @@
 #include "lint.h"
+#include "headline.h"
 
 namespace xdplab {
 
@@ -74,6 +75,19 @@ std::vector<std::string> lint_expectations(const ExpectationFile &f,
 
 		if (st.seed_claim)
 			unmeasured(st.seed_claim->observations, where + "/seed_claim/observations");
+
+		// The headline the report shows for this subtest: its own or the file's.
+		const Headline &headline = f.headline_of(name);
+		std::string at_headline = !st.headline.empty() ? where + "/headline" : "/headline";
+		for (size_t i = 0; i < headline.size(); ++i) {
+			std::string at = at_headline + "/" + std::to_string(i);
+			unmeasured(headline[i].when, at + "/when");
+			for (const auto &p : headline_placeholders(headline[i].text))
+				if (!names.count(placeholder_observation(p)))
+					problem(at + "/text", "{" + p + "} reads \"" + placeholder_observation(p) +
+								      "\", which is not measured for " + name +
+								      " (measured: " + joined(names) + ")");
+		}
 
 		std::set<std::string> expected;
 		for (size_t i = 0; i < st.ranges.size(); ++i) {

@@ -19,6 +19,8 @@ namespace xdplab {
 //   - an expected observation, in a range or in seed_claim, that the
 //     experiment does not measure for that subtest;
 //   - a measured observation that no range of the subtest mentions;
+//   - a headline rule (the subtest's or the file's) whose `when` or
+//     {placeholder} reads an observation the subtest does not measure;
 //   - a measured subtest with no expectations, or expectations for a subtest
 //     the experiment does not have.
 // Empty when the file is clean.

@@ -128,7 +128,7 @@ int report(const Options &o)
 		std::string out = o.report_out;
 		if (out.empty())
 			out = fs::is_directory(paths.front()) ? paths.front() : fs::path(paths.front()).parent_path().string();
-		write_report(current, baseline, out);
+		write_report(current, baseline, out, {.expectations_dir = o.expectations_dir}, std::cout);
 		std::cout << "report: " << out << "/report.md, " << out << "/report.html (" << current.size()
 			  << " kernel(s))\n";
 		int rc = 0;
@@ -180,7 +180,7 @@ int matrix(const Options &o, const std::vector<Selection> &selection)
 		for (const auto &r : runs)
 			files.push_back(r.results_file);
 		auto loaded = load_result_files(files);
-		write_report(loaded, std::nullopt, o.results_dir);
+		write_report(loaded, std::nullopt, o.results_dir, {.expectations_dir = o.expectations_dir}, std::cout);
 		int rc = 0;
 		for (const auto &f : loaded) {
 			print_table(std::cout, f.results);

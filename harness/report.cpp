@@ -1,4 +1,7 @@
 #include "report.h"
+#include "browser.h"
+#include "headline.h"
+#include "report_model.h"
 
 #include "cost/cost_report.h"
 
@@ -17,36 +20,14 @@ namespace {
 
 using Key = std::pair<std::string, std::string>; // (id, subtest)
 
-std::string md_cell(const std::string &s)
-{
-	std::string o;
-	for (char c : s)
-		o += c == '|' ? std::string("\\|") : c == '\n' ? std::string(" ") : std::string(1, c);
-	return o;
-}
-
-std::string seed_mark(const SubtestResult &r)
-{
-	return !r.seed_claim_holds ? "" : *r.seed_claim_holds ? "seed claim holds" : "seed claim no longer holds";
-}
-
-// "host", "VM (tcg)", or "" for a run outside a matrix.
-std::string ran_on(const RunResults &r)
-{
-	if (!r.runner.is_object())
-		return "";
-	if (r.runner.value("kind", "") == "vm")
-		return "VM (" + r.runner.value("accel", "?") + ")";
-	return r.runner.value("kind", "");
-}
-
 std::string kernel_name(const RunResults &r)
 {
 	return r.kernel.release;
 }
 
-// Kernels ordered by version, then name.
-std::vector<const RunResults *> ordered(const std::vector<ResultFile> &files)
+} // namespace
+
+std::vector<const RunResults *> by_kernel_version(const std::vector<ResultFile> &files)
 {
 	std::vector<const RunResults *> out;
 	for (const auto &f : files)
@@ -58,6 +39,8 @@ std::vector<const RunResults *> ordered(const std::vector<ResultFile> &files)
 	});
 	return out;
 }
+
+namespace {
 
 std::map<Key, const SubtestResult *> index(const RunResults &r)
 {
@@ -116,49 +99,6 @@ std::vector<Change> diff(const std::vector<std::pair<std::string, const RunResul
 	return out;
 }
 
-std::string value_str(const json &v)
-{
-	return v.is_null() ? "—" : v.is_string() ? v.get<std::string>() : v.dump();
-}
-
-void markdown_changes(std::ostringstream &md, const std::vector<Change> &changes)
-{
-	if (changes.empty()) {
-		md << "Nothing differs.\n";
-		return;
-	}
-	md << "| experiment/subtest | what | values |\n|---|---|---|\n";
-	for (const auto &c : changes) {
-		std::string vals;
-		for (const auto &[k, v] : c.values)
-			vals += (vals.empty() ? "" : "; ") + k + ": `" + value_str(v) + "`";
-		md << "| " << c.id << "/" << c.subtest << " | " << c.what << " | " << md_cell(vals) << " |\n";
-	}
-}
-
-void html_changes(std::ostringstream &h, const std::vector<Change> &changes)
-{
-	if (changes.empty()) {
-		h << "<p>Nothing differs.</p>\n";
-		return;
-	}
-	h << "<table><tr><th>experiment/subtest</th><th>what</th><th>values</th></tr>\n";
-	for (const auto &c : changes) {
-		h << "<tr><td>" << markup_escape(c.id + "/" + c.subtest) << "</td><td>" << markup_escape(c.what)
-		  << "</td><td>";
-		for (const auto &[k, v] : c.values)
-			h << "<div><b>" << markup_escape(k) << "</b>: <code>" << markup_escape(value_str(v)) << "</code></div>";
-		h << "</td></tr>\n";
-	}
-	h << "</table>\n";
-}
-
-const char *kCss = R"(body{font-family:system-ui,sans-serif;margin:2em;color:#222}
-table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:.3em .5em;vertical-align:top;font-size:.9em}
-th{background:#f3f3f3}.confirmed{background:#e6f4ea}.deviates{background:#fde2e1}.error{background:#f8c9c4}
-.skipped{background:#eee}.seed{font-size:.8em;color:#555}details pre{white-space:pre-wrap;max-width:40em;font-size:.8em}
-code{font-size:.85em})";
-
 } // namespace
 
 std::vector<ResultFile> load_result_files(const std::vector<std::string> &paths)
@@ -210,7 +150,7 @@ std::vector<ResultFile> load_result_files(const std::vector<std::string> &paths)
 std::vector<Change> changes_between_kernels(const std::vector<ResultFile> &files)
 {
 	std::vector<std::pair<std::string, const RunResults *>> runs;
-	for (const auto *r : ordered(files))
+	for (const auto *r : by_kernel_version(files))
 		runs.emplace_back(kernel_name(*r), r);
 	return diff(runs);
 }
@@ -228,32 +168,73 @@ std::vector<Change> changes_from_baseline(const std::vector<ResultFile> &baselin
 	return out;
 }
 
-namespace {
+std::string ran_on(const RunResults &r)
+{
+	if (!r.runner.is_object())
+		return "";
+	if (r.runner.value("kind", "") == "vm")
+		return "VM (" + r.runner.value("accel", "?") + ")";
+	return r.runner.value("kind", "");
+}
 
-// Everything both renderers show, computed once.
-struct ReportModel {
-	std::vector<const RunResults *> runs; // columns, by kernel version
-	std::vector<Key> rows;
-	std::vector<std::map<Key, const SubtestResult *>> cells; // per column
-	std::vector<Change> between;
-	std::optional<std::vector<Change>> since_baseline;
-	std::vector<std::string> problems; // deviations and errors, one line each
+std::string value_str(const json &v)
+{
+	return v.is_null() ? "—" : v.is_string() ? v.get<std::string>() : v.dump();
+}
 
-	const SubtestResult *cell(size_t column, const Key &row) const
-	{
-		auto it = cells[column].find(row);
-		return it == cells[column].end() ? nullptr : it->second;
-	}
-};
+const SubtestResult *ReportModel::cell(size_t column, const SubtestKey &row) const
+{
+	auto it = cells[column].find(row);
+	return it == cells[column].end() ? nullptr : it->second;
+}
 
-ReportModel model_of(const std::vector<ResultFile> &current, const std::optional<std::vector<ResultFile>> &baseline)
+std::string ReportModel::headline(size_t column, const SubtestKey &row) const
+{
+	const SubtestResult *e = cell(column, row);
+	if (!e)
+		return "";
+	static const Headline none;
+	auto f = expectations.find(row.first);
+	auto v = varying.find(row);
+	static const std::set<std::string> nothing;
+	return headline_of(*e, f == expectations.end() ? none : f->second->headline_of(row.second),
+			   v == varying.end() ? nothing : v->second);
+}
+
+ClaimState ReportModel::seed_state(size_t column, const SubtestKey &row) const
+{
+	auto it = claim_of.find(row);
+	return it == claim_of.end() ? ClaimState::NotMeasured : it->second->kernels.at(column).state;
+}
+
+ReportModel model_of(const std::vector<ResultFile> &current, const std::optional<std::vector<ResultFile>> &baseline,
+		     const std::vector<ExpectationFile> &expectations)
 {
 	ReportModel m;
-	m.runs = ordered(current);
-	m.rows = all_keys(m.runs);
-	for (const auto *r : m.runs)
+	m.runs = by_kernel_version(current);
+	for (const auto &key : all_keys(m.runs))
+		if (key != Key{"kernel", "splat"})
+			m.rows.push_back(key);
+	for (const auto *r : m.runs) {
 		m.cells.push_back(index(*r));
+		m.splats.push_back(splats_of(*r));
+	}
+	for (const auto &f : expectations)
+		m.expectations[f.id] = &f;
 	m.between = changes_between_kernels(current);
+	// What varies among the kernels that measured it: an observation that
+	// older result files lack is no change of behaviour.
+	for (const auto &c : m.between) {
+		std::set<json> seen;
+		for (const auto &[_, v] : c.values)
+			if (!v.is_null())
+				seen.insert(v);
+		if (c.what != "verdict" && seen.size() > 1)
+			m.varying[{c.id, c.subtest}].insert(c.what);
+	}
+	m.timeline = findings_timeline(m.runs, expectations);
+	for (const auto &t : m.timeline)
+		m.claim_of[{t.id, t.subtest}] = &t;
 	if (baseline)
 		m.since_baseline = changes_from_baseline(*baseline, current);
 	for (const auto *r : m.runs)
@@ -264,118 +245,53 @@ ReportModel model_of(const std::vector<ResultFile> &current, const std::optional
 	return m;
 }
 
-std::string render_markdown(const ReportModel &m)
+std::vector<ExpectationFile> load_expectation_dir(const std::string &dir)
 {
-	std::ostringstream md;
-	md << "# xdplab kernel matrix\n\n";
-	md << "| kernel | version | ran on | started | confirmed | deviates | skipped | error |\n"
-	      "|---|---|---|---|---|---|---|---|\n";
-	for (const auto *r : m.runs) {
-		Summary s = r->summary();
-		md << "| " << r->kernel.release << " | " << r->kernel.version.str() << " | " << ran_on(*r) << " | "
-		   << r->started << " | " << s.confirmed << " | " << s.deviates << " | " << s.skipped << " | " << s.error
-		   << " |\n";
-	}
-	md << "\nCells: verdict against the expectation for that kernel; *seed* says whether the seed "
-	      "document's own claim holds there.\n\n| experiment/subtest |";
-	for (const auto *r : m.runs)
-		md << " " << r->kernel.release << " |";
-	md << "\n|---|";
-	for (size_t i = 0; i < m.runs.size(); ++i)
-		md << "---|";
-	md << "\n";
-	for (const auto &row : m.rows) {
-		md << "| " << row.first << "/" << row.second << " |";
-		for (size_t i = 0; i < m.runs.size(); ++i) {
-			const SubtestResult *e = m.cell(i, row);
-			if (!e) {
-				md << " — |";
-				continue;
-			}
-			std::string seed = !e->seed_claim_holds ? "" : *e->seed_claim_holds ? " · seed ✓" : " · seed ✗";
-			md << " " << to_string(e->verdict) << seed << " |";
-		}
-		md << "\n";
-	}
-	md << "\n## Changed between kernels\n\n";
-	markdown_changes(md, m.between);
-	if (m.since_baseline) {
-		md << "\n## Changed since the baseline\n\n";
-		markdown_changes(md, *m.since_baseline);
-	}
-	md << "\n## Deviations and errors\n\n";
-	if (m.problems.empty())
-		md << "None.\n";
-	for (const auto &p : m.problems)
-		md << "- " << md_cell(p) << "\n";
-	return md.str();
+	std::vector<std::string> paths;
+	for (const auto &e : fs::directory_iterator(dir))
+		if (e.is_regular_file() && e.path().extension() == ".json")
+			paths.push_back(e.path().string());
+	std::sort(paths.begin(), paths.end());
+	std::vector<ExpectationFile> out;
+	for (const auto &p : paths)
+		out.push_back(load_expectations(p));
+	return out;
 }
 
-std::string render_html(const ReportModel &m)
+Report make_report(const std::vector<ResultFile> &current, const std::optional<std::vector<ResultFile>> &baseline,
+		   const std::vector<ExpectationFile> &expectations)
 {
-	std::ostringstream h;
-	h << "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>xdplab kernel matrix</title><style>" << kCss
-	  << "</style></head><body>\n<h1>xdplab kernel matrix</h1>\n<table><tr><th>kernel</th><th>version</th>"
-	     "<th>ran on</th><th>started</th><th>confirmed</th><th>deviates</th><th>skipped</th><th>error</th></tr>\n";
-	for (const auto *r : m.runs) {
-		Summary s = r->summary();
-		h << "<tr><td>" << markup_escape(r->kernel.release) << "</td><td>" << r->kernel.version.str() << "</td><td>"
-		  << markup_escape(ran_on(*r)) << "</td><td>" << markup_escape(r->started) << "</td><td>" << s.confirmed
-		  << "</td><td>" << s.deviates << "</td><td>" << s.skipped << "</td><td>" << s.error << "</td></tr>\n";
-	}
-	h << "</table>\n<p>Hover a cell for its observations; open it for observations, expectation and basis.</p>\n"
-	     "<table><tr><th>experiment/subtest</th>";
-	for (const auto *r : m.runs)
-		h << "<th>" << markup_escape(r->kernel.release) << "</th>";
-	h << "</tr>\n";
-	for (const auto &row : m.rows) {
-		h << "<tr><td>" << markup_escape(row.first + "/" + row.second) << "</td>";
-		for (size_t i = 0; i < m.runs.size(); ++i) {
-			const SubtestResult *e = m.cell(i, row);
-			if (!e) {
-				h << "<td>—</td>";
-				continue;
-			}
-			h << "<td class=\"" << to_string(e->verdict) << "\" title=\"" << markup_escape(e->observations.dump())
-			  << "\"><details><summary>" << to_string(e->verdict) << "</summary><pre>observed: "
-			  << markup_escape(e->observations.dump(1)) << "\nexpected: " << markup_escape(e->expected.dump(1))
-			  << "\nbasis: " << markup_escape(e->basis) << "\nreason: " << markup_escape(e->reason)
-			  << "</pre></details><div class=\"seed\">" << markup_escape(seed_mark(*e)) << "</div></td>";
-		}
-		h << "</tr>\n";
-	}
-	h << "</table>\n<h2>Changed between kernels</h2>\n";
-	html_changes(h, m.between);
-	if (m.since_baseline) {
-		h << "<h2>Changed since the baseline</h2>\n";
-		html_changes(h, *m.since_baseline);
-	}
-	h << "<h2>Deviations and errors</h2>\n<ul>";
-	for (const auto &p : m.problems)
-		h << "<li>" << markup_escape(p) << "</li>";
-	h << (m.problems.empty() ? "<li>None.</li>" : "") << "</ul>\n</body></html>\n";
-	return h.str();
-}
-
-} // namespace
-
-Report make_report(const std::vector<ResultFile> &current, const std::optional<std::vector<ResultFile>> &baseline)
-{
-	ReportModel m = model_of(current, baseline);
-	Report r{render_markdown(m), render_html(m)};
+	ReportModel m = model_of(current, baseline, expectations);
+	Report r{render_markdown(m), render_html(m), html_page_height(m)};
 	cost::append_cost_section(r, current);
 	return r;
 }
 
 void write_report(const std::vector<ResultFile> &current, const std::optional<std::vector<ResultFile>> &baseline,
-		  const std::string &out_dir)
+		  const std::string &out_dir, const ReportOptions &options, std::ostream &notes)
 {
 	fs::create_directories(out_dir);
-	Report r = make_report(current, baseline);
+	std::vector<ExpectationFile> expectations;
+	if (!options.expectations_dir.empty())
+		expectations = load_expectation_dir(options.expectations_dir);
+	Report r = make_report(current, baseline, expectations);
 	write_file_atomic(out_dir + "/report.md", r.markdown);
 	write_file_atomic(out_dir + "/report.html", r.html);
 	for (const auto &f : current)
 		write_file_atomic(out_dir + "/junit-" + f.results.kernel.release + ".xml", to_junit(f.results));
+	if (!options.screenshot)
+		return;
+	std::string png = out_dir + "/report.png";
+	if (chromium_path().empty()) {
+		notes << "report: no screenshot (chromium is not installed)\n";
+		return;
+	}
+	try {
+		screenshot(out_dir + "/report.html", png, 1600, r.page_height);
+		notes << "report: screenshot " << png << "\n";
+	} catch (const BrowserError &e) {
+		notes << "report: no screenshot: " << e.what() << "\n";
+	}
 }
 
 } // namespace xdplab

@@ -1,8 +1,10 @@
 // Reports over result files: the experiment x kernel matrix, and what changed
 // between kernels or against a baseline (the regression list).
 #pragma once
+#include "expectations.h"
 #include "results.h"
 
+#include <iostream>
 #include <optional>
 #include <string>
 #include <vector>
@@ -24,19 +26,39 @@ struct Change {
 	std::vector<std::pair<std::string, json>> values; // (kernel or "baseline <kernel>", value)
 };
 
+// The report's columns: kernels in version order (a host kernel is just its
+// release's version), then by release.
+std::vector<const RunResults *> by_kernel_version(const std::vector<ResultFile> &files);
+
 // Observations and verdicts that differ between the kernels of one matrix.
 std::vector<Change> changes_between_kernels(const std::vector<ResultFile> &files);
 // The same kernels then and now: every observation or verdict that moved.
 std::vector<Change> changes_from_baseline(const std::vector<ResultFile> &baseline,
 					  const std::vector<ResultFile> &current);
 
+// Every <id>.json of DIR (ExpectationError for a malformed one).
+std::vector<ExpectationFile> load_expectation_dir(const std::string &dir);
+
+// Cells show each subtest's headline (headline.h) from the EXPECTATIONS'
+// templates; the findings timeline is built from their seed claims
+// (timeline.h). Without expectation files, cells show "name=value" and the
+// timeline what the runs recorded.
 struct Report {
 	std::string markdown, html;
+	int page_height = 0; // of the HTML page, roughly, in CSS pixels
 };
-Report make_report(const std::vector<ResultFile> &current, const std::optional<std::vector<ResultFile>> &baseline);
+Report make_report(const std::vector<ResultFile> &current, const std::optional<std::vector<ResultFile>> &baseline,
+		   const std::vector<ExpectationFile> &expectations = {});
 
-// Writes report.md, report.html and junit-<release>.xml into out_dir.
+struct ReportOptions {
+	std::string expectations_dir; // "" for none
+	bool screenshot = true;	      // report.png beside report.html, when chromium is installed
+};
+
+// Writes report.md, report.html, junit-<release>.xml and, with chromium,
+// report.png into out_dir; one line on NOTES says whether a screenshot was
+// taken and why not (a missing or failing browser never fails the report).
 void write_report(const std::vector<ResultFile> &current, const std::optional<std::vector<ResultFile>> &baseline,
-		  const std::string &out_dir);
+		  const std::string &out_dir, const ReportOptions &options = {}, std::ostream &notes = std::cerr);
 
 } // namespace xdplab
