@@ -169,11 +169,8 @@ MatrixOptions matrix_options(const Options &o)
 	return m;
 }
 
-int matrix(const Options &o, const std::vector<Selection> &selection)
+int matrix(const Options &o, const std::vector<Selection> &selection, MatrixOptions m)
 {
-	if (!require_root("the host run and the guests' setup need it"))
-		return kExitConfig;
-	MatrixOptions m = matrix_options(o);
 	try {
 		auto runs = run_matrix(m, selection, std::cerr);
 		std::vector<std::string> files;
@@ -183,7 +180,8 @@ int matrix(const Options &o, const std::vector<Selection> &selection)
 		write_report(loaded, std::nullopt, o.results_dir, {.expectations_dir = o.expectations_dir}, std::cout);
 		int rc = 0;
 		for (const auto &f : loaded) {
-			print_table(std::cout, f.results);
+			if (!f.results.experiments.empty()) // a bench's table is in the report
+				print_table(std::cout, f.results);
 			rc = std::max(rc, f.results.exit_code());
 		}
 		std::cout << "\nwall time per kernel:";
@@ -346,6 +344,42 @@ void validate_inputs(const Options &o)
 			throw ConfigError(path + " is a directory, not a results file");
 }
 
+// `bench` on this kernel, or with --kernels/--kernel-image on each of them
+// (guests' figures are marked emulated in the report).
+int bench_here_or_in_matrix(Options &o, cost::BenchOptions bench)
+{
+	if (!require_root("it creates namespaces and loads BPF programs"))
+		return kExitConfig;
+	if (!o.kernels.empty() || !o.kernel_images.empty()) {
+		try {
+			validate_inputs(o);
+			expand_aliases(o);
+		} catch (const std::exception &e) {
+			std::cerr << "xdplab: " << e.what() << "\n";
+			return kExitConfig;
+		}
+		MatrixOptions m = matrix_options(o);
+		m.selectors.clear();
+		m.harness_args = {"--quiet"};
+		m.subcommand = {"bench", "--repetitions", std::to_string(bench.repetitions)};
+		m.subcommand.insert(m.subcommand.end(), bench.cases.begin(), bench.cases.end());
+		m.results_suffix = "-bench";
+		if (o.vm_timeout_s == 0)
+			m.vm_timeout_s = 900; // ten cases, repetitions, under emulation
+		return matrix(o, {}, m);
+	}
+	install_signal_handlers();
+	bench.results_dir = o.results_dir;
+	bench.kernel_cache = o.kernel_cache;
+	if (bench.json_path.empty()) // a guest names its results file before the subcommand
+		bench.json_path = o.json_path;
+	bench.check_interrupt = [] {
+		if (g_interrupted)
+			throw Interrupted();
+	};
+	return cost::run_bench(bench, find_tracefs());
+}
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -410,22 +444,8 @@ int main(int argc, char **argv)
 	}
 	if (rep->parsed())
 		return report(o);
-	if (bench->parsed()) {
-		if (!o.kernels.empty() || !o.kernel_images.empty()) {
-			std::cerr << "xdplab: bench runs on the running kernel only; the matrix does not run it in guests yet\n";
-			return kExitConfig;
-		}
-		if (!require_root("it creates namespaces and loads BPF programs"))
-			return kExitConfig;
-		install_signal_handlers();
-		bench_opts.results_dir = o.results_dir;
-		bench_opts.kernel_cache = o.kernel_cache;
-		bench_opts.check_interrupt = [] {
-			if (g_interrupted)
-				throw Interrupted();
-		};
-		return cost::run_bench(bench_opts, find_tracefs());
-	}
+	if (bench->parsed())
+		return bench_here_or_in_matrix(o, bench_opts);
 
 	if (o.list_kernels)
 		return list_kernels(o);
@@ -465,7 +485,9 @@ int main(int argc, char **argv)
 			std::cerr << "xdplab: cannot list Debian kernels: " << e.what() << "\n";
 			return kExitConfig;
 		}
-		return matrix(o, selection);
+		if (!require_root("the host run and the guests' setup need it"))
+			return kExitConfig;
+		return matrix(o, selection, matrix_options(o));
 	}
 
 	SubtestContext base;

@@ -45,10 +45,29 @@ Summary RunResults::summary() const
 	return s;
 }
 
+namespace {
+
+// A cost case (or its anchor) that could not be measured, or a bench that
+// could not clean up, is an error like an experiment's.
+bool benchmarks_failed(const json &b)
+{
+	if (!b.is_object())
+		return false;
+	bool failed = b.contains("teardown_problems");
+	for (const auto &c : b.value("cases", json::array()))
+		failed = failed || c.value("status", "") == "error";
+	if (b.contains("anchor"))
+		for (const auto &a : b["anchor"].value("cases", json::array()))
+			failed = failed || a.value("status", "") == "error";
+	return failed;
+}
+
+} // namespace
+
 int RunResults::exit_code() const
 {
 	Summary s = summary();
-	return s.error ? 2 : s.deviates ? 1 : 0;
+	return s.error || benchmarks_failed(benchmarks) ? 2 : s.deviates ? 1 : 0;
 }
 
 json to_json(const RunResults &r)

@@ -119,13 +119,7 @@ int run_bench(const BenchOptions &o, const std::string &tracefs_root)
 	print_bench_table(std::cout, results.benchmarks);
 	std::cout << "cpu time: " << results.benchmarks.value("cpu_accounting", "") << "; whole bench "
 		  << results.duration_ms / 1000.0 << " s\nresults: " << json_path << "\n";
-	bool failed = results.benchmarks.contains("teardown_problems");
-	for (const auto &c : results.benchmarks["cases"])
-		failed = failed || c.value("status", "") == "error";
-	if (results.benchmarks.contains("anchor"))
-		for (const auto &a : results.benchmarks["anchor"].value("cases", json::array()))
-			failed = failed || a.value("status", "") == "error";
-	return failed ? 2 : 0;
+	return results.exit_code();
 }
 
 } // namespace xdplab::cost

@@ -99,16 +99,20 @@ RunResults results_for_dead_guest(const std::string &release, const std::vector<
 	json splats = json::array();
 	for (const auto &sp : find_splats(console))
 		splats.push_back({{"first_line", sp.first_line}, {"after", sp.after}, {"report", sp.context}});
+	auto error = [&](const std::string &id, const std::string &sub) {
+		SubtestResult s;
+		s.id = id;
+		s.subtest = sub;
+		s.verdict = Verdict::Error;
+		s.reason = why;
+		s.evidence = {{"console_log", console_log}, {"console_tail", tail}, {"splats", splats}};
+		r.experiments.push_back(s);
+	};
 	for (const auto &sel : selection)
-		for (const auto &sub : sel.subtests) {
-			SubtestResult s;
-			s.id = sel.entry->expectations.id;
-			s.subtest = sub;
-			s.verdict = Verdict::Error;
-			s.reason = why;
-			s.evidence = {{"console_log", console_log}, {"console_tail", tail}, {"splats", splats}};
-			r.experiments.push_back(s);
-		}
+		for (const auto &sub : sel.subtests)
+			error(sel.entry->expectations.id, sub);
+	if (r.experiments.empty()) // a run of no experiments (the bench): still never an empty green
+		error("kernel", "guest");
 	return r;
 }
 
@@ -119,6 +123,7 @@ std::vector<KernelRun> run_matrix(const MatrixOptions &opt, const std::vector<Se
 	std::vector<KernelRun> runs;
 	std::vector<std::string> run_args = opt.selectors;
 	run_args.insert(run_args.end(), opt.harness_args.begin(), opt.harness_args.end());
+	run_args.insert(run_args.end(), opt.subcommand.begin(), opt.subcommand.end());
 
 	// Every kernel is resolved and fetched before anything runs: a kernel that
 	// cannot be had is bad input, found in seconds rather than after the host run.
@@ -160,7 +165,7 @@ std::vector<KernelRun> run_matrix(const MatrixOptions &opt, const std::vector<Se
 			throw std::runtime_error("the host run wrote no results (exit " + std::to_string(c.exit_code()) + ")");
 		RunResults r = results_from_json(json::parse(read_file(json)));
 		r.runner = {{"kind", "host"}};
-		run.results_file = opt.results_dir + "/" + r.kernel.release + ".json";
+		run.results_file = opt.results_dir + "/" + r.kernel.release + opt.results_suffix + ".json";
 		write_file_atomic(run.results_file, to_json(r).dump(2) + "\n");
 		fs::remove(json);
 		progress << "== kernel host (" << r.kernel.release << "): done in " << run.wall_ms / 1000 << " s\n";
@@ -327,7 +332,7 @@ std::vector<KernelRun> run_matrix(const MatrixOptions &opt, const std::vector<Se
 				    {"vcpus", timing.vcpus},
 				    {"boot_retries", g.boot_retries},
 				    {"wall_ms", g.run.wall_ms}};
-			g.run.results_file = opt.results_dir + "/" + r.kernel.release + ".json";
+			g.run.results_file = opt.results_dir + "/" + r.kernel.release + opt.results_suffix + ".json";
 			write_file_atomic(g.run.results_file, to_json(r).dump(2) + "\n");
 			Summary s = r.summary();
 			progress << "== kernel " << g.kernel.label << " (" << r.kernel.release << "): "

@@ -17,6 +17,8 @@ struct MatrixOptions {
 	std::vector<KernelImage> fetched_images; // Debian builds the caller fetched itself (bisect)
 	std::vector<std::string> selectors;      // passed on to every run
 	std::vector<std::string> harness_args;   // further options for every run (--packets ...)
+	std::vector<std::string> subcommand;     // after them: e.g. {"bench", "drop"}; empty for experiments
+	std::string results_suffix;              // <release><suffix>.json, e.g. "-bench"
 	std::string results_dir;
 	std::string cache_dir;
 	std::string self_exe;

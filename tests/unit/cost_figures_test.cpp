@@ -4,6 +4,7 @@
 #include "harness/cost/cases.h"
 #include "harness/cost/figures.h"
 #include "harness/cost/runner.h"
+#include "harness/results.h"
 
 #include <boost/test/unit_test.hpp>
 
@@ -106,6 +107,13 @@ BOOST_AUTO_TEST_CASE(benchmarks_section_and_table_rows)
 	BOOST_TEST(table.str().find("redirect-devmap-prog") != std::string::npos);
 	BOOST_TEST(table.str().find("+30.0 ns over redirect-devmap [+15.0, +45.0]") != std::string::npos);
 	BOOST_TEST(table.str().find("tx: error: the sinks counted 3 of 5 frames") != std::string::npos);
+
+	// A case in error fails the run (and the matrix) like an experiment's error.
+	xdplab::RunResults r;
+	r.benchmarks = j;
+	BOOST_TEST(r.exit_code() == 2);
+	r.benchmarks = benchmarks_json({base, prog}, "thread");
+	BOOST_TEST(r.exit_code() == 0);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
