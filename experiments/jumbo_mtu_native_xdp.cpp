@@ -117,12 +117,18 @@ private:
 		spec.payload_pad = kMtu - kTagBytes;
 		std::vector<uint8_t> frame = build_frame(spec);
 		FrameSender(ctx.netns_of("snd"), ctx.link("snd")).send(frame);
-		auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+		auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(ctx.frame_timeout_ms());
 		while (rx.count() == 0 && std::chrono::steady_clock::now() < deadline) {
 			rx.poll_once();
 			std::this_thread::sleep_for(std::chrono::milliseconds(10));
 		}
 		uint64_t saw = (*obj)->bss->seen_frames;
+		// The program passes every frame it sees: a frame neither it nor the
+		// receiver saw was lost on the way in, and a lost frame is no finding.
+		if (saw == 0 && rx.count() == 0)
+			throw std::runtime_error("the frame was not accounted for: neither the attached program nor the "
+						 "receiver on the ingress link saw it (socket drops: " +
+						 std::to_string(rx.drops()) + ")");
 		json lens = json::array();
 		for (const auto &f : rx.frames())
 			lens.push_back(f.len);

@@ -97,6 +97,8 @@ public:
 	virtual uint32_t run_tag() const = 0;
 	virtual uint32_t case_id() const = 0;
 	virtual bool has(const std::string &capability) const = 0;
+	// How long the run allows frames to take to be accounted for (--timeout-ms).
+	virtual int frame_timeout_ms() const = 0;
 	virtual class EventStream &events() = 0;
 };
 

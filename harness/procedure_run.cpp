@@ -35,6 +35,7 @@ public:
 		auto it = ctx_.caps.find(capability);
 		return it != ctx_.caps.end() && it->second;
 	}
+	int frame_timeout_ms() const override { return ctx_.options.timeout_ms; }
 	EventStream &events() override
 	{
 		if (!events_)
