@@ -25,9 +25,14 @@ VmProcess::VmProcess(const VmSpec &s) : started_(std::chrono::steady_clock::now(
 	if (qemu.empty())
 		throw std::runtime_error("qemu-system-x86_64 is not installed (Debian: qemu-system-x86)");
 	std::vector<std::string> args = {
-		// Multi-threaded TCG: each vCPU is a host thread, so a 2-vCPU guest
-		// runs its subtests in parallel like the host does.
-		"-accel", s.accel == Accel::Kvm ? "kvm" : "tcg,thread=multi", "-cpu", s.accel == Accel::Kvm ? "host" : "max", "-m",
+		// Two vCPUs, but single-threaded TCG (the vCPUs take turns on one host
+		// thread). Multi-threaded TCG crashed guests with "Oops: int3" in
+		// just-patched kernel text (netif_rx_internal+0x1b after a static key
+		// flip, sched_clock_idle_wakeup_event at boot; 3 of ~20 full-catalog
+		// guests): a vCPU ran a stale translation of code another vCPU had
+		// rewritten through text_poke_bp(). That is the emulator, not the
+		// kernel under test, and it would fail runs at random.
+		"-accel", s.accel == Accel::Kvm ? "kvm" : "tcg,thread=single", "-cpu", s.accel == Accel::Kvm ? "host" : "max", "-m",
 		std::to_string(s.memory_mb), "-smp", std::to_string(s.vcpus), "-nodefaults", "-display", "none", "-monitor", "none",
 		"-no-reboot", "-kernel", s.kernel.bzimage, "-initrd", s.initrd,
 		// panic=-1 reboots at once on a panic, and -no-reboot turns that into an exit;
