@@ -24,6 +24,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <iostream>
 #include <thread>
 #include <unistd.h>
@@ -169,9 +170,27 @@ MatrixOptions matrix_options(const Options &o)
 	return m;
 }
 
-int matrix(const Options &o, const std::vector<Selection> &selection, MatrixOptions m)
+// Runs that boot guests: their exceptions as exit codes (guests are stopped
+// by the unwinding).
+int with_guests(const std::function<int()> &run)
 {
 	try {
+		return run();
+	} catch (const Interrupted &) {
+		std::cerr << "\nxdplab: interrupted; guests stopped\n";
+		return kExitInterrupted;
+	} catch (const ConfigError &e) {
+		std::cerr << "xdplab: " << e.what() << "\n";
+		return kExitConfig;
+	} catch (const std::exception &e) {
+		std::cerr << "xdplab: " << e.what() << "\n";
+		return 2;
+	}
+}
+
+int matrix(const Options &o, const std::vector<Selection> &selection, MatrixOptions m)
+{
+	return with_guests([&] {
 		auto runs = run_matrix(m, selection, std::cerr);
 		std::vector<std::string> files;
 		for (const auto &r : runs)
@@ -189,16 +208,7 @@ int matrix(const Options &o, const std::vector<Selection> &selection, MatrixOpti
 			std::cout << "  " << r.label << " (" << r.accel << ") " << r.wall_ms / 1000 << " s";
 		std::cout << "\nreport: " << o.results_dir << "/report.md, " << o.results_dir << "/report.html\n";
 		return rc;
-	} catch (const Interrupted &) {
-		std::cerr << "\nxdplab: interrupted; guests stopped\n";
-		return kExitInterrupted;
-	} catch (const ConfigError &e) {
-		std::cerr << "xdplab: " << e.what() << "\n";
-		return kExitConfig;
-	} catch (const std::exception &e) {
-		std::cerr << "xdplab: " << e.what() << "\n";
-		return 2;
-	}
+	});
 }
 
 int bisect(const Options &o, const std::vector<CatalogEntry> &catalog)
@@ -209,19 +219,10 @@ int bisect(const Options &o, const std::vector<CatalogEntry> &catalog)
 		std::cerr << "xdplab: bisect takes one <id>/<subtest>, not also " << o.selectors.front() << "\n";
 		return kExitConfig;
 	}
-	try {
+	return with_guests([&] {
 		BisectRequest r{o.bisect_subtest, o.bisect_good, o.bisect_bad, o.json_path, matrix_options(o)};
 		return run_bisect(r, select(catalog, {r.selector}), std::cout, std::cerr);
-	} catch (const Interrupted &) {
-		std::cerr << "\nxdplab: interrupted; guests stopped\n";
-		return kExitInterrupted;
-	} catch (const ConfigError &e) {
-		std::cerr << "xdplab: " << e.what() << "\n";
-		return kExitConfig;
-	} catch (const std::exception &e) {
-		std::cerr << "xdplab: " << e.what() << "\n";
-		return 2;
-	}
+	});
 }
 
 int run_here(const Options &o, const std::vector<Selection> &selection, SubtestContext base,
