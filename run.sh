@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # xdplab entry point: installs what is missing (Debian), builds incrementally,
-# mounts tracefs if absent (and unmounts it again afterwards), then runs.
+# mounts tracefs and bpffs if absent (and unmounts them again afterwards), then runs.
 #
 #   sudo ./run.sh [experiment ...] [options]   run experiments on this kernel (all by default)
 #   sudo ./run.sh test                         build and run the unit and integration tests
@@ -51,40 +51,53 @@ build_harness() {
   cmake --build "$build" -j "$(nproc)" >"$out" 2>&1 || { tail -50 "$out" >&2; log "build failed ($out)"; exit 3; }
 }
 
-# tracefs is needed for the kernel's XDP tracepoints and the stage lines. A
-# mount made here is undone on exit unless another xdplab run still uses it.
-mounted_tracefs=""
-mount_tracefs() {
+# tracefs (the kernel's XDP tracepoints and the stage lines) and bpffs at
+# /sys/fs/bpf (what experiments pin, under xdplab-<run>, for other processes to
+# read) are mounted when absent. Such a mount is xdplab's, whichever run made
+# it: a marker under /run/xdplab says so. Every run.sh registers itself there
+# while it runs, and the last one to leave (no other registered run.sh alive,
+# no xdplab process) undoes the mounts. Checks and changes happen under one
+# lock, so two runs starting together cannot both mount.
+state=/run/xdplab
+mount_marker() { echo "$state/mounted-$1"; }
+mount_if_absent() { # type path (lock held)
+  case "$1" in
+    tracefs) [ -e /sys/kernel/tracing/trace_pipe ] || [ -e /sys/kernel/debug/tracing/trace_pipe ] && return 0 ;;
+    bpf) [ "$(stat -f -c %T "$2" 2>/dev/null)" = "bpf_fs" ] && return 0 ;;
+  esac
+  mount -t "$1" "$1" "$2" && echo "$2" > "$(mount_marker "$1")"
+}
+mount_all() {
   [ "$(id -u)" -eq 0 ] || return 0
-  if [ ! -e /sys/kernel/tracing/trace_pipe ] && [ ! -e /sys/kernel/debug/tracing/trace_pipe ]; then
-    mount -t tracefs tracefs /sys/kernel/tracing && mounted_tracefs=/sys/kernel/tracing
-  fi
+  mkdir -p "$state/users"
+  {
+    flock 9
+    : > "$state/users/$$"
+    mount_if_absent tracefs /sys/kernel/tracing
+    mount_if_absent bpf /sys/fs/bpf
+  } 9> "$state/mount.lock"
+  trap unmount_all EXIT
 }
-# Undoes a mount made here (path, what) unless another xdplab run still uses it.
-unmount_ours() {
-  [ -n "$1" ] || return 0
-  if pgrep -x xdplab >/dev/null; then
-    log "leaving $2 mounted at $1: another xdplab run is using it"
-  else
-    umount "$1" || true
-  fi
-}
-unmount_tracefs() { unmount_ours "$mounted_tracefs" tracefs; }
-
-# bpffs at /sys/fs/bpf holds what experiments pin (under xdplab-<run>) for
-# other processes to read. A mount made here is undone on exit unless another
-# xdplab run still uses it.
-mounted_bpffs=""
-mount_bpffs() {
-  [ "$(id -u)" -eq 0 ] || return 0
-  if [ "$(stat -f -c %T /sys/fs/bpf 2>/dev/null)" != "bpf_fs" ]; then
-    mount -t bpf bpf /sys/fs/bpf && mounted_bpffs=/sys/fs/bpf
-  fi
-}
-unmount_bpffs() { unmount_ours "$mounted_bpffs" bpffs; }
 unmount_all() {
-  unmount_bpffs
-  unmount_tracefs
+  {
+    flock 9
+    rm -f "$state/users/$$"
+    local u others=0 type marker
+    for u in "$state"/users/*; do
+      [ -e "$u" ] || continue
+      if kill -0 "${u##*/}" 2>/dev/null; then others=1; else rm -f "$u"; fi
+    done
+    for type in bpf tracefs; do
+      marker=$(mount_marker "$type")
+      [ -f "$marker" ] || continue
+      if [ "$others" = 1 ] || pgrep -x xdplab >/dev/null; then
+        log "leaving $type mounted at $(cat "$marker"): another xdplab run is using it (the last to exit unmounts it)"
+      else
+        umount "$(cat "$marker")" 2>/dev/null || true
+        rm -f "$marker"
+      fi
+    done
+  } 9> "$state/mount.lock"
 }
 
 # Runs the harness as a child so that the tracefs mount can be undone after
@@ -114,15 +127,11 @@ main() {
   case "${1:-}" in
     test)
       shift
-      mount_tracefs
-      mount_bpffs
-      trap unmount_all EXIT
+      mount_all
       XDPLAB_REQUIRE_INTEGRATION=1 ctest --test-dir "$build" --output-on-failure "$@"
       ;;
     *)
-      mount_tracefs
-      mount_bpffs
-      trap unmount_all EXIT
+      mount_all
       run_harness "$@"
       ;;
   esac
