@@ -103,8 +103,13 @@ void append_cost_section(Report &report, const std::vector<ResultFile> &files)
 		h << "</tr>\n";
 	}
 	h << "</table>\n";
-	size_t end = report.html.rfind("</body>");
-	report.html.insert(end == std::string::npos ? report.html.size() : end, h.str());
+	// Before the long list of changes, so that the screenshot, which ends
+	// above that list, shows the costs too.
+	size_t at = report.html.find("<section id=\"changes\">");
+	if (at == std::string::npos)
+		at = report.html.rfind("</body>");
+	report.html.insert(at == std::string::npos ? report.html.size() : at, h.str());
+	report.page_height += 160 + 48 * static_cast<int>(t.rows.size());
 }
 
 } // namespace xdplab::cost

@@ -61,6 +61,11 @@ BOOST_AUTO_TEST_CASE(rows_per_case_columns_per_kernel)
 	cost::append_cost_section(r, {guest, host});
 	BOOST_TEST(r.markdown.find("| redirect-devmap-prog |") != std::string::npos);
 	BOOST_TEST(r.html.find("<h2>What each feature costs</h2>") < r.html.find("</body>"));
+	BOOST_TEST(r.page_height > 0); // the screenshot grows by the section
+
+	Report with_changes{"# m\n", "<html><body><section id=\"changes\"></section></body></html>"};
+	cost::append_cost_section(with_changes, {guest, host});
+	BOOST_TEST(with_changes.html.find("What each feature costs") < with_changes.html.find("<section id=\"changes\">"));
 
 	Report none{"# m\n", "<html><body></body></html>"};
 	ResultFile plain;
