@@ -1,4 +1,5 @@
 #include "tracefs.h"
+#include "file_text.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -36,13 +37,6 @@ std::string read_text(const std::string &path)
 	return s;
 }
 
-std::string read_all(const std::string &path)
-{
-	std::ifstream f(path);
-	std::ostringstream s;
-	s << f.rdbuf();
-	return s.str();
-}
 } // namespace
 
 unsigned long long lost_in_cpu_stats(const std::string &stats_text)
@@ -179,7 +173,7 @@ unsigned long long TraceInstance::lost_events() const
 	while (dirent *e = readdir(d)) {
 		if (std::strncmp(e->d_name, "cpu", 3) != 0)
 			continue;
-		lost += lost_in_cpu_stats(read_all(per_cpu + "/" + e->d_name + "/stats"));
+		lost += lost_in_cpu_stats(read_file(per_cpu + "/" + e->d_name + "/stats"));
 	}
 	closedir(d);
 	return lost;

@@ -1,4 +1,5 @@
 #include "cpu_clock.h"
+#include "../file_text.h"
 
 #include "../command.h"
 
@@ -82,10 +83,7 @@ bool kernel_accounts_irq_time()
 	if (fs::exists("/proc/config.gz")) {
 		text = run_command({"zcat", "/proc/config.gz"}).output;
 	} else {
-		std::ifstream in(std::string("/boot/config-") + u.release);
-		std::stringstream ss;
-		ss << in.rdbuf();
-		text = ss.str();
+		text = read_file(std::string("/boot/config-") + u.release);
 	}
 	return text.find("\nCONFIG_IRQ_TIME_ACCOUNTING=y") != std::string::npos;
 }

@@ -1,4 +1,5 @@
 #include "xdp_bench.h"
+#include "../file_text.h"
 
 #include "../../netns/netns_scope.h"
 #include "../bpf_object.h"
@@ -50,14 +51,6 @@ uint32_t attached_prog(const std::string &ns, int ifindex)
 	return id;
 }
 
-std::string file_text(const std::string &path)
-{
-	std::ifstream in(path);
-	std::stringstream ss;
-	ss << in.rdbuf();
-	return ss.str();
-}
-
 // xdp-bench redirect-map on "in" towards "o0", for as long as the object lives.
 class RunningXdpBench {
 public:
@@ -106,7 +99,7 @@ public:
 	}
 	std::string output() const
 	{
-		std::string text = file_text(log_);
+		std::string text = read_file(log_);
 		return text.size() > 2000 ? text.substr(text.size() - 2000) : text;
 	}
 

@@ -1,4 +1,5 @@
 #include "changelog.h"
+#include "../file_text.h"
 
 #include "../command.h"
 #include "kernel_images.h"
@@ -125,10 +126,7 @@ std::string read_changelog(const std::string &path)
 {
 	if (path.ends_with(".gz"))
 		return run_checked({"gzip", "-dc", path}).output;
-	std::ifstream in(path, std::ios::binary);
-	std::stringstream ss;
-	ss << in.rdbuf();
-	return ss.str();
+	return read_file(path);
 }
 
 } // namespace xdplab

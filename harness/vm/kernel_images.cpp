@@ -1,4 +1,5 @@
 #include "kernel_images.h"
+#include "../file_text.h"
 
 #include "../kernel_version.h"
 
@@ -22,18 +23,10 @@ namespace {
 
 const char *const keyring = "/usr/share/keyrings/debian-archive-keyring.gpg";
 
-std::string read_text(const fs::path &p)
-{
-	std::ifstream in(p);
-	std::stringstream s;
-	s << in.rdbuf();
-	return s.str();
-}
-
 // Replaces the file only when the text differs; returns whether it did.
 bool write_if_changed(const fs::path &p, const std::string &text)
 {
-	if (fs::exists(p) && read_text(p) == text)
+	if (fs::exists(p) && read_file(p) == text)
 		return false;
 	fs::path tmp = p.string() + ".tmp";
 	{
@@ -518,9 +511,9 @@ DebianMirrors mirrors_from_sources_list(const std::string &text)
 DebianMirrors system_debian_mirrors()
 {
 	const fs::path deb822 = "/etc/apt/sources.list.d/debian.sources", oneline = "/etc/apt/sources.list";
-	DebianMirrors m = mirrors_from_deb822(read_text(deb822));
+	DebianMirrors m = mirrors_from_deb822(read_file(deb822));
 	if (m.archive.empty() || m.security.empty()) {
-		DebianMirrors old = mirrors_from_sources_list(read_text(oneline));
+		DebianMirrors old = mirrors_from_sources_list(read_file(oneline));
 		if (m.archive.empty())
 			m.archive = old.archive;
 		if (m.security.empty())
@@ -964,12 +957,12 @@ std::string find_module(const KernelImage &k, const std::string &name)
 bool module_builtin(const KernelImage &k, const std::string &name)
 {
 	if (!k.modules_dir.empty())
-		for (const auto &l : lines(read_text(fs::path(k.modules_dir) / "modules.builtin")))
+		for (const auto &l : lines(read_file(fs::path(k.modules_dir) / "modules.builtin")))
 			if (l == name + ".ko" || l.ends_with("/" + name + ".ko"))
 				return true;
 	std::string builtin = config_symbol(name) + "=y";
 	for (const auto &c : kernel_configs(k))
-		for (const auto &l : lines(read_text(c)))
+		for (const auto &l : lines(read_file(c)))
 			if (l == builtin)
 				return true;
 	return false;

@@ -1,4 +1,5 @@
 #include "matrix.h"
+#include "../file_text.h"
 
 #include "../command.h"
 #include "guest_timing.h"
@@ -21,14 +22,6 @@ namespace fs = std::filesystem;
 namespace xdplab {
 
 namespace {
-
-std::string read_file(const std::string &path)
-{
-	std::ifstream in(path, std::ios::binary);
-	std::stringstream ss;
-	ss << in.rdbuf();
-	return ss.str();
-}
 
 std::string tail_lines(const std::string &text, size_t n)
 {
@@ -70,7 +63,6 @@ struct Guest {
 	size_t console_seen = 0;
 	bool done = false;
 	KernelRun run;
-	std::chrono::steady_clock::time_point first_boot;
 };
 
 
@@ -248,7 +240,6 @@ std::vector<KernelRun> run_matrix(const MatrixOptions &opt, const std::vector<Se
 			g.vm = std::make_unique<VmProcess>(
 				VmSpec{g.kernel, g.initrd, g.console_log, g.serial_out, accel, 1024, timing.vcpus, timing_append});
 			g.run.accel = to_string(accel);
-			g.first_boot = std::chrono::steady_clock::now();
 			progress << "== kernel " << g.kernel.label << ": booting (" << to_string(accel) << ")\n"
 				 << std::flush;
 			++active;
@@ -280,7 +271,7 @@ std::vector<KernelRun> run_matrix(const MatrixOptions &opt, const std::vector<Se
 				g.vm->kill();
 			g.done = true;
 			++finished;
-			g.run.wall_ms = ms(std::chrono::steady_clock::now() - g.first_boot);
+			g.run.wall_ms = ms(g.vm->elapsed());
 			std::string release = guest_release(read_file(g.console_log), g.kernel);
 			RunResults r;
 			try {

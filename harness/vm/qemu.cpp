@@ -1,4 +1,5 @@
 #include "qemu.h"
+#include "../file_text.h"
 
 #include "../command.h"
 
@@ -81,10 +82,7 @@ bool kvm_works(const VmSpec &probe_spec, std::chrono::seconds timeout)
 	while (vm.running() && vm.elapsed() < timeout)
 		std::this_thread::sleep_for(std::chrono::milliseconds(200));
 	vm.kill();
-	std::ifstream in(s.serial_out);
-	std::stringstream ss;
-	ss << in.rdbuf();
-	return ss.str().find("XDPLAB-PROBE-OK") != std::string::npos;
+	return read_file(s.serial_out).find("XDPLAB-PROBE-OK") != std::string::npos;
 }
 
 } // namespace xdplab
