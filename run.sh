@@ -14,12 +14,13 @@ build="$here/build"
 # Build and run-time dependencies, by Debian package name.
 deps=(cmake make g++ pkg-config clang llvm libbpf-dev libelf-dev zlib1g-dev bpftool
       libboost-dev libboost-filesystem-dev libboost-test-dev nlohmann-json3-dev libcli11-dev
+      libyaml-cpp-dev libjq-dev
       iproute2 ethtool iputils-ping util-linux)
 # Only for the kernel matrix (--kernels, --kernel-image) and its tests.
 vm_deps=(qemu-system-x86 busybox-static cpio xz-utils zstd)
 # Only for the tests: the report's page checked in a real browser. Reports
 # write report.png whenever chromium is installed, and say so when it is not.
-test_deps=(chromium)
+test_deps=(chromium jq)
 
 log() { printf 'run.sh: %s\n' "$*" >&2; }
 

@@ -54,10 +54,14 @@ static __always_inline struct xdplab_tag *harness_tag(struct xdp_md *ctx)
 	if ((void *)(eth + 1) > data_end || eth->h_proto != bpf_htons(ETH_P_IP))
 		return NULL;
 	ip = (void *)(eth + 1);
-	if ((void *)(ip + 1) > data_end || ip->ihl != 5 || ip->protocol != IPPROTO_UDP)
+	if ((void *)(ip + 1) > data_end || ip->ihl != 5 ||
+	    (ip->protocol != IPPROTO_UDP && ip->protocol != IPPROTO_ICMP))
 		return NULL;
+	/* UDP to the harness port, or an ICMP echo: an 8-byte header either way. */
 	udp = (void *)(ip + 1);
-	if ((void *)(udp + 1) > data_end || udp->dest != bpf_htons(XDPLAB_UDP_PORT))
+	if ((void *)(udp + 1) > data_end)
+		return NULL;
+	if (ip->protocol == IPPROTO_UDP && udp->dest != bpf_htons(XDPLAB_UDP_PORT))
 		return NULL;
 	tag = (void *)(udp + 1);
 	if ((void *)(tag + 1) > data_end)

@@ -2,80 +2,148 @@
 
 #include <algorithm>
 #include <cstdlib>
-#include <set>
 
 namespace xdplab {
 
 namespace {
-constexpr int kXdpAborted = 0, kXdpDrop = 1, kXdpPass = 2;
 
 long field(const std::map<std::string, std::string> &f, const char *key)
 {
 	auto it = f.find(key);
 	return it == f.end() ? 0 : std::strtol(it->second.c_str(), nullptr, 0);
 }
+
+std::string value(const std::map<std::string, std::string> &f, const char *key)
+{
+	auto it = f.find(key);
+	return it == f.end() ? "" : it->second;
+}
+
 } // namespace
 
 nlohmann::json Accounting::to_json() const
 {
-	return {{"sent", sent},
-		{"delivered", delivered},
-		{"dropped_by_program", dropped_by_program},
-		{"dropped_by_entry_prog", dropped_by_entry_prog},
-		{"dropped_by_kernel", dropped_by_kernel},
-		{"unaccounted", unaccounted}};
+	nlohmann::json j = {{"sent", sent},
+			    {"delivered", delivered},
+			    {"dropped_by_program", dropped_by_program},
+			    {"dropped_by_entry_prog", dropped_by_entry_prog},
+			    {"dropped_by_kernel", dropped_by_kernel},
+			    {"parked", parked},
+			    {"unaccounted", unaccounted},
+			    {"line", line()}};
+	if (!kernel_drops.empty())
+		j["kernel_drops"] = kernel_drops;
+	if (!parked_on.empty())
+		j["parked_on_ifindex"] = parked_on;
+	return j;
 }
 
-int kernel_drops(const std::vector<TraceRecord> &tracepoints, const ProgIds &progs, int entry_prog_drops)
+std::string Accounting::line() const
 {
-	int drops = 0, xmit_drops = 0;
-	for (const auto &t : tracepoints) {
-		auto f = trace_fields(t.body);
-		if (t.event == "xdp_redirect_err" || t.event == "xdp_redirect_map_err") {
-			drops += 1;
-		} else if (t.event == "xdp_exception") {
-			unsigned prog = static_cast<unsigned>(field(f, "prog_id"));
-			bool ingress_abort = prog == progs.ingress && f["action"] == "ABORTED";
-			if (!ingress_abort && prog != progs.entry)
-				drops += 1; // e.g. a failed XDP_TX
-		} else if (t.event == "xdp_devmap_xmit") {
-			xmit_drops += static_cast<int>(field(f, "drops"));
+	std::string s = std::to_string(sent) + " sent: " + std::to_string(delivered) + " delivered";
+	if (dropped_by_program)
+		s += ", " + std::to_string(dropped_by_program) + " dropped by a program's verdict";
+	if (dropped_by_entry_prog)
+		s += ", " + std::to_string(dropped_by_entry_prog) + " dropped by a devmap entry program";
+	if (dropped_by_kernel) {
+		s += ", " + std::to_string(dropped_by_kernel) + " dropped by the kernel (";
+		bool first = true;
+		for (const auto &[why, n] : kernel_drops) {
+			s += (first ? "" : ", ") + why + ": " + std::to_string(n);
+			first = false;
 		}
+		s += ")";
 	}
-	return drops + std::max(0, xmit_drops - entry_prog_drops);
+	if (parked) {
+		s += ", " + std::to_string(parked) + " parked (accepted for transmission by ifindex";
+		for (int i : parked_on)
+			s += " " + std::to_string(i);
+		s += ", never received: queued in the peer's ring, not polled)";
+	}
+	if (unaccounted)
+		s += ", " + std::to_string(unaccounted) + " NOT ACCOUNTED FOR";
+	return s;
 }
 
-Accounting account(int sent, const std::vector<xdplab_event> &events,
-		   const std::map<std::string, std::vector<CapturedFrame>> &received,
-		   const std::vector<TraceRecord> &tracepoints, const ProgIds &progs)
+Accounting account(const Flow &f)
 {
-	auto in_range = [sent](uint32_t seq) { return seq < static_cast<uint32_t>(sent); };
-	std::set<uint32_t> delivered, program, entry;
-	for (const auto &[role, frames] : received)
-		for (const auto &f : frames)
-			if (in_range(f.seq))
-				delivered.insert(f.seq);
-	int entry_events = 0;
-	for (const auto &e : events) {
-		if (!in_range(e.seq))
-			continue;
-		if (e.stage == XDPLAB_STAGE_INGRESS_EXIT && (e.action == kXdpAborted || e.action == kXdpDrop) &&
-		    !delivered.count(e.seq))
-			program.insert(e.seq);
-		if (e.stage == XDPLAB_STAGE_EGRESS && e.action != kXdpPass) {
-			++entry_events;
-			if (!delivered.count(e.seq) && !program.count(e.seq))
-				entry.insert(e.seq);
-		}
-	}
 	Accounting a;
-	a.sent = sent;
-	a.delivered = static_cast<int>(delivered.size());
-	a.dropped_by_program = static_cast<int>(program.size());
-	a.dropped_by_entry_prog = static_cast<int>(entry.size());
-	int remaining = sent - a.delivered - a.dropped_by_program - a.dropped_by_entry_prog;
-	a.dropped_by_kernel = std::min(std::max(remaining, 0), kernel_drops(tracepoints, progs, entry_events));
-	a.unaccounted = std::max(0, remaining - a.dropped_by_kernel);
+	a.sent = static_cast<int>(f.sent.size());
+	std::set<uint32_t> done;
+	auto take = [&](const std::set<uint32_t> &ids, int &count) {
+		for (uint32_t id : ids)
+			if (f.sent.count(id) && done.insert(id).second)
+				++count;
+	};
+	take(f.delivered, a.delivered);
+	take(f.program_drops, a.dropped_by_program);
+	take(f.entry_prog_drops, a.dropped_by_entry_prog);
+	for (const auto &[id, reason] : f.skb_drops)
+		if (f.sent.count(id) && done.insert(id).second) {
+			++a.dropped_by_kernel;
+			a.kernel_drops["kfree_skb " + reason]++;
+		}
+	int remaining = a.sent - static_cast<int>(done.size());
+
+	// The tracepoints count drops, not frames by id: they explain at most what is left.
+	int xmit_drops = 0, accepted = 0;
+	std::map<std::string, int> counted;
+	std::set<int> accepted_on;
+	for (const auto &t : f.tracepoints) {
+		auto fl = trace_fields(t.body);
+		std::string err = " err=" + std::to_string(field(fl, "err"));
+		if (t.event == "xdp_redirect_err" || t.event == "xdp_redirect_map_err") {
+			counted[t.event + err] += 1;
+		} else if (t.event == "xdp_exception") {
+			unsigned prog = static_cast<unsigned>(field(fl, "prog_id"));
+			std::string action = value(fl, "action");
+			if (f.entry_progs.count(prog) || (f.self_reporting.count(prog) && action == "ABORTED"))
+				continue;
+			if (action == "ABORTED" && f.case_programs.count(prog)) {
+				++a.dropped_by_program; // the program's verdict, reported by the kernel
+				--remaining;
+				continue;
+			}
+			counted["xdp_exception " + action] += 1;
+		} else if (t.event == "xdp_devmap_xmit") {
+			xmit_drops += static_cast<int>(field(fl, "drops"));
+			if (field(fl, "drops"))
+				counted["xdp_devmap_xmit" + err] += 0; // filled below, after the entry programs' share
+			accepted += static_cast<int>(field(fl, "sent"));
+			if (field(fl, "sent"))
+				accepted_on.insert(static_cast<int>(field(fl, "to_ifindex")));
+		} else if (t.event == "xdp_bulk_tx") {
+			if (field(fl, "drops"))
+				counted["xdp_bulk_tx" + err] += static_cast<int>(field(fl, "drops"));
+			accepted += static_cast<int>(field(fl, "sent"));
+			if (field(fl, "sent"))
+				accepted_on.insert(static_cast<int>(field(fl, "ifindex")));
+		}
+	}
+	// 5.14+ counts an entry program's non-PASS verdict in xdp_devmap_xmit's
+	// drops too: those frames are already explained.
+	int devmap_drops = std::max(0, xmit_drops - f.entry_prog_drop_records);
+	for (auto &[why, n] : counted)
+		if (why.rfind("xdp_devmap_xmit", 0) == 0) {
+			n = devmap_drops;
+			devmap_drops = 0;
+		}
+	remaining = std::max(0, remaining);
+	for (const auto &[why, n] : counted) {
+		int used = std::min(remaining, n);
+		if (used <= 0)
+			continue;
+		a.kernel_drops[why] += used;
+		a.dropped_by_kernel += used;
+		remaining -= used;
+	}
+	int parked = std::min(remaining, std::max(0, accepted - a.delivered));
+	if (parked > 0) {
+		a.parked = parked;
+		a.parked_on = accepted_on;
+		remaining -= parked;
+	}
+	a.unaccounted = remaining;
 	return a;
 }
 

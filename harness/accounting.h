@@ -1,46 +1,55 @@
 // Where every frame a subtest sent ended up. A frame is accounted for when a
-// receiver captured it, when a program decided to drop it (its own event says
-// so), or when the kernel reported a drop in a tracepoint. A subtest with
-// frames not accounted for is never confirmed: a lost frame proves nothing.
+// receiver captured it; when a program's own record says it dropped it (an
+// instrumented program's event, or the verdict the harness watched it
+// return); when the kernel reported dropping it (skb:kfree_skb with its
+// reason, or the XDP tracepoints' drop counts with their error code); or
+// when the kernel accepted it for transmission to a device and nobody
+// received it: parked in that device's peer's ring. A subtest with frames
+// not accounted for is never confirmed: a lost frame proves nothing.
 #pragma once
 #include "trace_parse.h"
-#include "traffic.h"
-
-#include <linux/types.h>
-extern "C" {
-#include "../bpf/xdplab_event.h"
-}
 
 #include <nlohmann/json.hpp>
 
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
 namespace xdplab {
 
-struct ProgIds {
-	unsigned ingress = 0, entry = 0, peer = 0;
-};
-
 struct Accounting {
 	int sent = 0;
-	int delivered = 0;             // distinct frames captured by some receiver
-	int dropped_by_program = 0;    // the ingress program returned XDP_DROP or XDP_ABORTED
-	int dropped_by_entry_prog = 0; // the devmap entry program returned anything but XDP_PASS
-	int dropped_by_kernel = 0;     // covered by the kernel's drop tracepoints
+	int delivered = 0;             // captured by some receiver
+	int dropped_by_program = 0;    // a program returned XDP_DROP or XDP_ABORTED for it
+	int dropped_by_entry_prog = 0; // a devmap entry program returned anything but XDP_PASS
+	int dropped_by_kernel = 0;     // covered by the kernel's drop records
+	int parked = 0;                // accepted for transmission, never received
 	int unaccounted = 0;
+	std::map<std::string, int> kernel_drops; // "xdp_bulk_tx err=-6" -> frames it explains
+	std::set<int> parked_on;                 // devices whose transmit accepted the parked frames
 	bool complete() const { return unaccounted == 0; }
 	nlohmann::json to_json() const;
+	// One line for people: "10 sent: 0 delivered, 10 dropped by the kernel (xdp_bulk_tx err=-6: 10)".
+	std::string line() const;
 };
 
-// Drops the kernel reported in this subtest's tracepoints, not counting those
-// a program's own event already explains (its XDP_ABORTED, the entry
-// program's verdict, which 5.14+ also counts in xdp_devmap_xmit).
-int kernel_drops(const std::vector<TraceRecord> &tracepoints, const ProgIds &progs, int entry_prog_drops);
+// One flow of frames (tagged frames, or a tool's echo requests), by id.
+struct Flow {
+	std::set<uint32_t> sent;
+	std::set<uint32_t> delivered;
+	std::set<uint32_t> program_drops;    // by the program's own record
+	std::set<uint32_t> entry_prog_drops;
+	int entry_prog_drop_records = 0;     // 5.14+ also counts these in xdp_devmap_xmit's drops
+	std::map<uint32_t, std::string> skb_drops; // id -> kfree_skb reason
+	std::vector<TraceRecord> tracepoints;      // the subtest's, while the flow ran
+	// Programs whose XDP_ABORTED the flow already knows frame by frame (they
+	// record their verdicts): their xdp_exception lines explain nothing new.
+	std::set<unsigned> self_reporting;
+	std::set<unsigned> entry_progs;            // devmap entry programs: their exceptions likewise
+	std::set<unsigned> case_programs;          // every program of the subtest
+};
 
-Accounting account(int sent, const std::vector<xdplab_event> &events,
-		   const std::map<std::string, std::vector<CapturedFrame>> &received,
-		   const std::vector<TraceRecord> &tracepoints, const ProgIds &progs);
+Accounting account(const Flow &f);
 
 } // namespace xdplab

@@ -15,6 +15,9 @@ bool is_subtests_tracepoint(const TraceRecord &r, const SubtestIdentity &id)
 	if (f.count("from_ifindex") && f.count("to_ifindex"))
 		return id.ifindexes.count(static_cast<int>(number("from_ifindex"))) &&
 		       id.ifindexes.count(static_cast<int>(number("to_ifindex")));
+	// xdp_bulk_tx names one device only: a run-unique index is ours alone.
+	if (f.count("ifindex"))
+		return id.ifindexes.count(static_cast<int>(number("ifindex"))) > 0;
 	return false;
 }
 

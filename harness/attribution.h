@@ -3,7 +3,8 @@
 // only when it is provably the subtest's own: it names one of the subtest's
 // programs (ids are unique system-wide), or — xdp_devmap_xmit names no
 // program — both its devices are links of the subtest, whose ifindexes are
-// run-unique (netns/ifindex.h) and so never those of another namespace.
+// run-unique (netns/ifindex.h) and so never those of another namespace;
+// xdp_bulk_tx names only the transmitting device, which must be the subtest's.
 #pragma once
 #include "trace_parse.h"
 

@@ -4,7 +4,6 @@
 // values (struct bpf_devmap_val) only when an entry carries a program, so a
 // plan without entry programs also attaches in generic mode before 5.15.
 #pragma once
-#include "accounting.h"
 #include "event_stream.h"
 #include "plan.h"
 
@@ -20,6 +19,10 @@ namespace xdplab {
 template <class Skel> class BpfObject;
 
 bool uses_entry_prog(const BenchPlan &plan);
+
+struct ProgIds {
+	unsigned ingress = 0, entry = 0, peer = 0;
+};
 
 class BenchPrograms {
 public:

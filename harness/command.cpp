@@ -1,7 +1,11 @@
 #include "command.h"
 
+// Boost.Process offers vfork only where the feature macros claim an old
+// POSIX; glibc has vfork whatever they say (why it is wanted: run_command).
+#define BOOST_POSIX_HAS_VFORK 1
 #include <boost/process.hpp>
 #include <boost/process/extend.hpp>
+#include <boost/process/posix.hpp>
 
 #include <fcntl.h>
 #include <pthread.h>
@@ -132,14 +136,19 @@ CommandResult run_command(const std::vector<std::string> &argv, const std::strin
 	std::vector<std::string> args(argv.begin() + 1, argv.end());
 	// A process group of its own: a terminal's Ctrl-C reaches the harness,
 	// which tears down in order, and not the `ip netns del` doing the teardown.
+	// vfork, not fork: copying the page tables of a large multi-threaded
+	// process for every `ip` (and the copy-on-write faults and TLB shootdowns
+	// that follow in the threads still running) cost more than the tools.
 	auto own_group = bp::extend::on_exec_setup = [](auto &) { setpgid(0, 0); };
 	std::optional<bp::child> child;
 	std::thread writer;
 	if (stdin_text.empty()) {
-		child.emplace(exe, bp::args(args), (bp::std_out & bp::std_err) > out, bp::std_in < bp::null, own_group);
+		child.emplace(exe, bp::args(args), (bp::std_out & bp::std_err) > out, bp::std_in < bp::null, own_group,
+			      bp::posix::use_vfork);
 	} else {
 		bp::pipe in = cloexec_pipe();
-		child.emplace(exe, bp::args(args), (bp::std_out & bp::std_err) > out, bp::std_in < in, own_group);
+		child.emplace(exe, bp::args(args), (bp::std_out & bp::std_err) > out, bp::std_in < in, own_group,
+			      bp::posix::use_vfork);
 		writer = std::thread(feed, in.native_sink(), std::cref(stdin_text));
 		in.assign_sink(-1); // the writer closes it
 	}
@@ -158,6 +167,75 @@ CommandResult run_checked(const std::vector<std::string> &argv, const std::strin
 	if (r.exit_code != 0)
 		throw CommandError(shell_join(argv), r);
 	return r;
+}
+
+} // namespace xdplab
+
+namespace xdplab {
+
+struct BackgroundCommand::State {
+	bp::pipe out;
+	std::optional<bp::child> child;
+	std::thread reader;
+	std::string output;
+	bool waited = false;
+	CommandResult result;
+};
+
+BackgroundCommand::BackgroundCommand(const std::vector<std::string> &argv) : s_(std::make_unique<State>())
+{
+	if (argv.empty())
+		throw std::invalid_argument("BackgroundCommand: empty argv");
+	std::string exe = find_tool(argv[0]);
+	if (exe.empty())
+		throw std::runtime_error("required tool not found: " + argv[0]);
+	s_->out = cloexec_pipe();
+	std::vector<std::string> args(argv.begin() + 1, argv.end());
+	auto own_group = bp::extend::on_exec_setup = [](auto &) { setpgid(0, 0); };
+	s_->child.emplace(exe, bp::args(args), (bp::std_out & bp::std_err) > s_->out, bp::std_in < bp::null, own_group,
+			  bp::posix::use_vfork);
+	int fd = s_->out.native_source();
+	s_->out.assign_source(-1);
+	s_->out.close(); // the child holds the write end
+	s_->reader = std::thread([this, fd] {
+		s_->output = read_all(fd);
+		close(fd);
+	});
+}
+
+bool BackgroundCommand::running()
+{
+	return !s_->waited && s_->child->running();
+}
+
+void BackgroundCommand::interrupt()
+{
+	if (running())
+		::kill(s_->child->id(), SIGINT);
+}
+
+CommandResult BackgroundCommand::wait()
+{
+	if (!s_->waited) {
+		s_->child->wait();
+		if (s_->reader.joinable())
+			s_->reader.join();
+		s_->result = {s_->child->exit_code(), s_->output};
+		s_->waited = true;
+	}
+	return s_->result;
+}
+
+BackgroundCommand::~BackgroundCommand()
+{
+	if (!s_->waited) {
+		if (s_->child->running())
+			::kill(s_->child->id(), SIGKILL);
+		std::error_code ec;
+		s_->child->wait(ec);
+		if (s_->reader.joinable())
+			s_->reader.join();
+	}
 }
 
 } // namespace xdplab

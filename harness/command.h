@@ -1,5 +1,6 @@
 // Running external tools (ip, ethtool, bpftool) with Boost.Process.
 #pragma once
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -27,6 +28,25 @@ CommandResult run_command(const std::vector<std::string> &argv, const std::strin
 
 // Same, but a non-zero exit is a CommandError carrying the tool's message.
 CommandResult run_checked(const std::vector<std::string> &argv, const std::string &stdin_text = {});
+
+// A tool running while the harness goes on (a ping whose requests are
+// accounted for as they go): output collected in the background; stopped
+// with SIGINT when it has nothing more to tell, killed if still running when
+// the object goes away.
+class BackgroundCommand {
+public:
+	explicit BackgroundCommand(const std::vector<std::string> &argv);
+	~BackgroundCommand();
+	BackgroundCommand(const BackgroundCommand &) = delete;
+	BackgroundCommand &operator=(const BackgroundCommand &) = delete;
+	bool running();
+	void interrupt(); // SIGINT: ping prints its statistics and exits
+	CommandResult wait();
+
+private:
+	struct State;
+	std::unique_ptr<State> s_;
+};
 
 // Where a tool lives, or "" if it is not installed.
 std::string find_tool(const std::string &name);

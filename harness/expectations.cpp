@@ -24,9 +24,12 @@ std::string line_col(const std::string &text, size_t byte)
 
 struct Reader {
 	const std::string &path;
+	const Locator &locate;
 
 	[[noreturn]] void fail(const std::string &where, const std::string &what) const
 	{
+		if (locate)
+			throw ExpectationError(locate(where) + ": " + what + " (at " + (where.empty() ? "/" : where) + ")");
 		throw ExpectationError(path + ": at " + (where.empty() ? "/" : where) + ": " + what);
 	}
 
@@ -143,7 +146,12 @@ ExpectationFile parse_expectations(const std::string &text, const std::string &p
 		throw ExpectationError(path + ":" + line_col(text, e.byte ? e.byte - 1 : 0) +
 				       ": JSON syntax error: " + (pos == std::string::npos ? what : what.substr(pos + 2)));
 	}
-	Reader rd{path};
+	return parse_expectations_doc(doc, path);
+}
+
+ExpectationFile parse_expectations_doc(const json &doc, const std::string &path, const Locator &locate)
+{
+	Reader rd{path, locate};
 	if (!doc.is_object())
 		rd.fail("", "top level must be an object");
 	rd.check_keys(doc, {"id", "title", "seed", "claim", "requires", "headline", "subtests"}, "");
@@ -152,7 +160,8 @@ ExpectationFile parse_expectations(const std::string &text, const std::string &p
 	f.path = path;
 	f.id = rd.string_of(doc, "id", "");
 	f.title = rd.string_of(doc, "title", "");
-	f.seed = rd.string_of(doc, "seed", "");
+	if (doc.contains("seed") || !locate) // the catalog's files name their seed; a user's case may have none
+		f.seed = rd.string_of(doc, "seed", "");
 	f.claim = rd.string_of(doc, "claim", "");
 
 	if (doc.contains("requires")) {

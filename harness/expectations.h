@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <stdexcept>
@@ -68,6 +69,11 @@ struct ExpectationFile {
 };
 
 ExpectationFile parse_expectations(const std::string &text, const std::string &path);
+// The same from a document already read (a case file's expectations, turned
+// from YAML): `locate` turns a JSON pointer into "file:line:column" for
+// messages; a document read with one may omit "seed" (a user's own question).
+using Locator = std::function<std::string(const std::string &pointer)>;
+ExpectationFile parse_expectations_doc(const json &doc, const std::string &path, const Locator &locate = {});
 ExpectationFile load_expectations(const std::string &path);
 
 // Matching an observed value against an expected one. Expected values are JSON

@@ -5,7 +5,7 @@
 // experiments/<id>.json. Adding an experiment is one .cpp and one .json in
 // experiments/, registered with XDPLAB_EXPERIMENT; no engine code changes.
 #pragma once
-#include "bench_run.h"
+#include "expectations.h"
 #include "plan.h"
 
 #include <functional>
@@ -22,9 +22,10 @@ public:
 	virtual ~Experiment() = default;
 	const std::string &id() const { return id_; }
 	const std::vector<std::string> &subtests() const { return subtest_names_; }
-	// Every observation name a subtest reports: the experiment's own and,
-	// for bench plans, the engine's (bench_observation_names()).
-	std::set<std::string> observation_names(const std::string &subtest) const;
+	// Every observation name a subtest reports.
+	virtual std::set<std::string> observation_names(const std::string &subtest) const;
+	// Requirements of one subtest beyond the expectation file's (cases may have them).
+	virtual std::vector<Requirement> subtest_requirements(const std::string &) const { return {}; }
 
 	// Kernel warnings a subtest provokes on purpose and records as an
 	// observation: a splat matching one (std::regex, searched in the whole
@@ -36,8 +37,6 @@ public:
 	const std::vector<ProvokedWarning> &provoked_kernel_warnings() const { return provoked_; }
 
 	virtual Plan plan(const std::string &subtest) const = 0;
-	// Bench plans only: the measurements of the bench, as observations.
-	virtual Measurement observe(const std::string &subtest, const BenchRun &run) const = 0;
 
 protected:
 	Experiment(std::string id, std::vector<std::string> subtests, std::vector<std::string> observations)
@@ -67,8 +66,7 @@ private:
 //     VethPeerNeedsXdp() : DeclaredExperiment("veth-peer-needs-xdp",
 //         {{"none", {.mode = XdpMode::Native, .peer = Peer::None}}, ...},
 //         {"target_xdp_features"}) {}
-//     Plan plan(const Params &p) const override { return BenchPlan{...}; }
-//     Measurement observe(const Params &p, const BenchRun &run) const override { ... }
+//     Plan plan(const Params &p) const override { return ProcedurePlan{...}; }
 template <class Params> class DeclaredExperiment : public Experiment {
 public:
 	struct Subtest {
@@ -77,10 +75,6 @@ public:
 	};
 
 	Plan plan(const std::string &subtest) const final { return plan(params(subtest)); }
-	Measurement observe(const std::string &subtest, const BenchRun &run) const final
-	{
-		return observe(params(subtest), run);
-	}
 
 protected:
 	DeclaredExperiment(std::string id, std::vector<Subtest> subtests, std::vector<std::string> observations)
@@ -88,7 +82,6 @@ protected:
 	{
 	}
 	virtual Plan plan(const Params &p) const = 0;
-	virtual Measurement observe(const Params &, const BenchRun &) const { return {}; }
 
 private:
 	static std::vector<std::string> names_of(const std::vector<Subtest> &rows)

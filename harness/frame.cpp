@@ -59,6 +59,8 @@ uint16_t ip_checksum(const uint8_t *hdr, size_t len)
 	uint32_t sum = 0;
 	for (size_t i = 0; i + 1 < len; i += 2)
 		sum += (uint32_t(hdr[i]) << 8) | hdr[i + 1];
+	if (len & 1)
+		sum += uint32_t(hdr[len - 1]) << 8;
 	while (sum >> 16)
 		sum = (sum & 0xffff) + (sum >> 16);
 	return static_cast<uint16_t>(~sum);
@@ -89,21 +91,28 @@ std::vector<uint8_t> build_frame(const FrameSpec &s)
 	put16(ip + 2, static_cast<uint16_t>(ip_len));
 	put16(ip + 4, static_cast<uint16_t>(s.seq));
 	ip[8] = 64;
-	ip[9] = 17; // UDP
+	ip[9] = s.icmp ? 1 : 17;
 	put32(ip + 12, s.src_ip);
 	put32(ip + 16, s.dst_ip);
 	put16(ip + 10, ip_checksum(ip, 20));
 	uint8_t *udp = ip + 20;
-	put16(udp, XDPLAB_UDP_PORT);
-	put16(udp + 2, XDPLAB_UDP_PORT);
-	put16(udp + 4, static_cast<uint16_t>(udp_len));
-	// UDP checksum 0 ("none", legal for IPv4): the stages rewrite pkt_byte on the way.
 	uint8_t *tag = udp + 8;
 	put32(tag, XDPLAB_MAGIC);
 	put32(tag + 4, s.run_id);
 	put32(tag + 8, s.case_id);
 	put32(tag + 12, s.seq);
 	tag[16] = XDPLAB_PKT_BYTE_START;
+	if (s.icmp) {
+		udp[0] = 8; // echo request
+		put16(udp + 4, static_cast<uint16_t>(s.case_id));
+		put16(udp + 6, static_cast<uint16_t>(s.seq));
+		put16(udp + 2, ip_checksum(udp, udp_len));
+		return f;
+	}
+	put16(udp, XDPLAB_UDP_PORT);
+	put16(udp + 2, XDPLAB_UDP_PORT);
+	put16(udp + 4, static_cast<uint16_t>(udp_len));
+	// UDP checksum 0 ("none", legal for IPv4): the stages rewrite pkt_byte on the way.
 	return f;
 }
 
@@ -112,9 +121,9 @@ std::optional<ParsedTag> parse_tag(const uint8_t *f, size_t len)
 	const size_t need = XDPLAB_TAG_OFFSET + sizeof(struct xdplab_tag);
 	if (len < need)
 		return std::nullopt;
-	if (f[12] != 0x08 || f[13] != 0x00 || f[14] != 0x45 || f[23] != 17)
+	if (f[12] != 0x08 || f[13] != 0x00 || f[14] != 0x45 || (f[23] != 17 && f[23] != 1))
 		return std::nullopt;
-	if (((f[36] << 8) | f[37]) != XDPLAB_UDP_PORT)
+	if (f[23] == 17 && ((f[36] << 8) | f[37]) != XDPLAB_UDP_PORT)
 		return std::nullopt;
 	const uint8_t *tag = f + XDPLAB_TAG_OFFSET;
 	if (get32(tag) != XDPLAB_MAGIC)

@@ -1,4 +1,5 @@
-// Harness frames: Ethernet / IPv4 / UDP carrying struct xdplab_tag.
+// Harness frames: Ethernet / IPv4 / UDP (or an ICMP echo request) carrying
+// struct xdplab_tag right after the 8-byte UDP or ICMP header.
 #pragma once
 #include <array>
 #include <cstdint>
@@ -17,6 +18,7 @@ struct FrameSpec {
 	uint32_t src_ip = 0, dst_ip = 0; // host byte order, from 198.18.0.0/15
 	uint32_t run_id = 0, case_id = 0, seq = 0;
 	size_t payload_pad = 0; // extra payload bytes after the tag
+	bool icmp = false;      // ICMP echo request (id = case id, seq = seq) instead of UDP
 };
 
 std::vector<uint8_t> build_frame(const FrameSpec &spec);

@@ -7,6 +7,7 @@
 #include "../netns/naming.h"
 #include "../netns/sweep.h"
 #include "bisect_run.h"
+#include "case/case_experiment.h"
 #include "cost/bench_command.h"
 #include "kernel_log.h"
 #include "probe.h"
@@ -61,7 +62,7 @@ constexpr int kExitInterrupted = 130;
 // The trace events whose lines explain a drop, plus the programs' own printk.
 const std::vector<std::string> kTraceEvents = {
 	"xdp/xdp_exception",        "xdp/xdp_redirect",    "xdp/xdp_redirect_err",       "xdp/xdp_redirect_map",
-	"xdp/xdp_redirect_map_err", "xdp/xdp_devmap_xmit", "bpf_trace/bpf_trace_printk",
+	"xdp/xdp_redirect_map_err", "xdp/xdp_devmap_xmit", "xdp/xdp_bulk_tx",  "bpf_trace/bpf_trace_printk",
 };
 
 struct Options {
@@ -82,6 +83,8 @@ struct Options {
 	std::string baseline, report_out;
 	// bisect
 	std::string bisect_subtest, bisect_good, bisect_bad;
+	// case files a user brings (xdplab case FILE...)
+	std::vector<std::string> case_paths;
 };
 
 int cleanup(const std::string &tracefs_root)
@@ -160,6 +163,7 @@ MatrixOptions matrix_options(const Options &o)
 	m.accel = o.accel;
 	m.parallel = o.parallel;
 	m.guest_sabotage = o.guest_sabotage;
+	m.case_files = case_files_in(o.case_paths);
 	install_signal_handlers();
 	m.check_interrupt = [] {
 		if (g_interrupted)
@@ -343,6 +347,9 @@ void validate_inputs(const Options &o)
 	for (const auto &path : {o.json_path, o.junit_path})
 		if (!path.empty() && fs::is_directory(path, ec))
 			throw ConfigError(path + " is a directory, not a results file");
+	for (const auto &path : o.case_paths)
+		if (!fs::exists(path, ec))
+			throw ConfigError(path + ": no such case file or directory");
 }
 
 // `bench` on this kernel, or with --kernels/--kernel-image on each of them
@@ -420,12 +427,19 @@ int main(int argc, char **argv)
 	app.add_option("--parallel", o.parallel, "VMs at once (default: number of cores)");
 	app.add_option("--guest-sabotage", o.guest_sabotage, "")->group("")->check(CLI::IsMember({"exit-early", "hang"}));
 
+	app.add_option("--evidence", o.run.evidence_dir,
+		       "write each case subtest's whole evidence (what its jq observations read) into this directory");
+	auto *cas = app.add_subcommand("case", "run your own case files: topology, BPF objects, traffic, observations "
+					       "and expectations in YAML (README, \"Test your own assumption\")");
+	cas->add_option("files", o.case_paths, "case files (.yaml) or directories of them")->required();
+	cas->fallthrough(); // --kernels, --json, --explain, --keep, --lint ... as for the catalog
 	auto *rep = app.add_subcommand("report", "matrix report from result files (results/report.md, .html, junit)");
 	rep->add_option("paths", o.report_paths, "result files or directories (default: results/)");
 	rep->add_option("--baseline", o.baseline, "directory of earlier results: list what changed since");
 	rep->add_option("--out", o.report_out, "where to write the report (default: the first directory given)");
 	auto *bis = app.add_subcommand("bisect", "the two adjacent Debian builds whose observations of one subtest first differ");
 	bis->add_option("subtest", o.bisect_subtest, "<id>/<subtest>")->required();
+	bis->add_option("--case", o.case_paths, "the case file the subtest is in (for your own cases)");
 	bis->add_option("--good", o.bisect_good, "a build that behaves the old way: series, exact version or rc")->required();
 	bis->add_option("--bad", o.bisect_bad, "a build that behaves the new way: series, exact version or rc")->required();
 	bis->fallthrough(); // --json, --kernel-cache, --accel, --vm-timeout, --results-dir as for the matrix
@@ -458,7 +472,7 @@ int main(int argc, char **argv)
 	std::vector<Selection> selection;
 	try {
 		validate_inputs(o);
-		catalog = load_catalog(o.expectations_dir);
+		catalog = o.case_paths.empty() ? load_catalog(o.expectations_dir, o.lint) : load_cases(case_files_in(o.case_paths));
 		if (o.lint) {
 			auto problems = lint_catalog(catalog);
 			for (const auto &p : problems)

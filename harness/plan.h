@@ -140,7 +140,13 @@ struct ProcedurePlan {
 	std::function<Measurement(ProcedureContext &)> run;
 };
 
-using Plan = std::variant<BenchPlan, ProcedurePlan>;
+// A subtest of a case file (harness/case/): data the case engine runs.
+struct CaseSpec;
+struct CasePlan {
+	const CaseSpec *spec = nullptr;
+};
+
+using Plan = std::variant<ProcedurePlan, CasePlan>;
 
 // Thrown by a procedure when this kernel cannot run the subtest (with why).
 class SkipSubtest : public std::runtime_error {

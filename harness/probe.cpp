@@ -1,13 +1,19 @@
 #include "probe.h"
 
+#include "case/case_object.h"
 #include "command.h"
 #include "libbpf_log.h"
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include <linux/if_link.h>
 #include <linux/magic.h>
+#include <sched.h>
 #include <sys/statfs.h>
 #include <unistd.h>
+
+#include <future>
+#include <vector>
 
 namespace xdplab {
 
@@ -28,6 +34,36 @@ bool bpffs_mounted()
 	struct statfs st {};
 	return statfs("/sys/fs/bpf", &st) == 0 && st.f_type == BPF_FS_MAGIC;
 }
+// Whether a generic-mode XDP program that references a devmap with 8-byte
+// values (entry programs) can be attached: refused before 5.15 (2ea5eabaf04a;
+// kernel-history row 5). Tried with the redirect chain on lo of a private
+// namespace, exactly as the subtests that need it would attach it.
+bool generic_devmap_prog()
+{
+	auto bytes = builtin_object_bytes("redirect_chain.bpf.o");
+	if (!bytes)
+		return false;
+	LibbpfLogCapture quiet;
+	return std::async(std::launch::async, [&] {
+		       if (unshare(CLONE_NEWNET) != 0) // this thread only; it ends here
+			       return false;
+		       std::vector<uint8_t> image(static_cast<const uint8_t *>(bytes->first),
+						  static_cast<const uint8_t *>(bytes->first) + bytes->second);
+		       LibbpfLogCapture thread_quiet;
+		       bpf_object *obj = bpf_object__open_mem(image.data(), image.size(), nullptr);
+		       if (!obj)
+			       return false;
+		       bool ok = false;
+		       if (bpf_object__load(obj) == 0) {
+			       bpf_program *p = bpf_object__find_program_by_name(obj, "xdp_ingress");
+			       ok = p && bpf_xdp_attach(1, bpf_program__fd(p), XDP_FLAGS_SKB_MODE, nullptr) == 0;
+			       if (ok)
+				       bpf_xdp_detach(1, XDP_FLAGS_SKB_MODE, nullptr);
+		       }
+		       bpf_object__close(obj);
+		       return ok;
+	       }).get();
+}
 } // namespace
 
 Capabilities probe_capabilities(const std::string &tracefs_root)
@@ -42,6 +78,7 @@ Capabilities probe_capabilities(const std::string &tracefs_root)
 	c["bpftool"] = !bpftool_path().empty();
 	c["ping"] = !find_tool("ping").empty();
 	c["bpffs"] = bpffs_mounted();
+	c["generic_devmap_prog"] = generic_devmap_prog();
 	return c;
 }
 

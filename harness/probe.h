@@ -16,6 +16,7 @@ namespace xdplab {
 //   bpftool             the bpftool command is installed
 //   ping                iputils ping is installed (in the guest: packed when the host has it)
 //   bpffs               bpffs is mounted at /sys/fs/bpf
+//   generic_devmap_prog a generic-mode program using a devmap with entry programs attaches (5.15)
 Capabilities probe_capabilities(const std::string &tracefs_root);
 
 } // namespace xdplab

@@ -1,6 +1,7 @@
 #include "runner.h"
 
-#include "bench_run.h"
+#include "case/case_experiment.h"
+#include "case/case_run.h"
 #include "kernel_log.h"
 #include "lint.h"
 #include "procedure_run.h"
@@ -8,6 +9,7 @@
 #include <fnmatch.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <atomic>
 #include <chrono>
 #include <mutex>
@@ -23,16 +25,12 @@ std::vector<ExperimentFactory> &experiment_registry()
 	return registry;
 }
 
-std::set<std::string> Experiment::observation_names(const std::string &subtest) const
+std::set<std::string> Experiment::observation_names(const std::string &) const
 {
-	std::set<std::string> names(observations_.begin(), observations_.end());
-	if (std::holds_alternative<BenchPlan>(plan(subtest)))
-		for (const auto &n : bench_observation_names())
-			names.insert(n);
-	return names;
+	return {observations_.begin(), observations_.end()};
 }
 
-std::vector<CatalogEntry> load_catalog(const std::string &dir)
+std::vector<CatalogEntry> load_catalog(const std::string &dir, bool check_observations)
 {
 	std::vector<CatalogEntry> out;
 	for (const auto &make : experiment_registry()) {
@@ -56,8 +54,32 @@ std::vector<CatalogEntry> load_catalog(const std::string &dir)
 				throw ConfigError(path + ": at /subtests/" + s + ": the experiment has no such subtest");
 		out.push_back(std::move(e));
 	}
+	// Experiments that are case files: <id>.yaml, their expectations inside.
+	for (auto &c : load_cases(case_files_in({dir}), check_observations))
+		out.push_back(std::move(c));
+	std::set<std::string> ids;
+	for (const auto &e : out)
+		if (!ids.insert(e.experiment->id()).second)
+			throw ConfigError("two experiments are called " + e.experiment->id());
 	std::sort(out.begin(), out.end(),
 		  [](const CatalogEntry &a, const CatalogEntry &b) { return a.experiment->id() < b.experiment->id(); });
+	return out;
+}
+
+std::vector<CatalogEntry> load_cases(const std::vector<std::string> &files, bool check_observations)
+{
+	std::vector<CatalogEntry> out;
+	for (const auto &f : files) {
+		try {
+			CaseFile file = load_case_file(f, check_observations);
+			CatalogEntry e;
+			e.expectations = file.expectations;
+			e.experiment = std::make_unique<CaseExperiment>(std::move(file));
+			out.push_back(std::move(e));
+		} catch (const CaseError &err) {
+			throw ConfigError(err.what());
+		}
+	}
 	return out;
 }
 
@@ -153,6 +175,15 @@ std::vector<Job> jobs_of(const std::vector<Selection> &selection)
 	return jobs;
 }
 
+// The whole evidence document of a case subtest, for `jq EXPR FILE` by hand.
+std::string write_evidence(const std::string &dir, const std::string &id, const std::string &subtest, const json &doc)
+{
+	std::filesystem::create_directories(dir);
+	std::string path = dir + "/" + id + "--" + subtest + ".json";
+	write_file_atomic(path, doc.dump(1) + "\n");
+	return path;
+}
+
 // Observations must be the ones the experiment declares, so that the lint's
 // promise (every measured observation has an expectation) holds at run time.
 void check_declared(const Experiment &exp, const std::string &sub, const json &observations)
@@ -171,7 +202,10 @@ SubtestResult run_one(const Job &job, SubtestContext ctx)
 	SubtestResult r;
 	r.id = exp.id();
 	r.subtest = job.subtest;
-	if (auto g = gate(expectations.requires_, ctx.caps, ctx.kernel.version)) {
+	std::vector<Requirement> requires_ = expectations.requires_;
+	for (auto &r : exp.subtest_requirements(job.subtest))
+		requires_.push_back(r);
+	if (auto g = gate(requires_, ctx.caps, ctx.kernel.version)) {
 		r.verdict = g->verdict;
 		r.reason = g->reason;
 		r.basis = g->basis;
@@ -180,14 +214,14 @@ SubtestResult run_one(const Job &job, SubtestContext ctx)
 	try {
 		Plan plan = exp.plan(job.subtest);
 		std::string problem;
-		if (auto *bench = std::get_if<BenchPlan>(&plan)) {
-			BenchRun run = run_bench(*bench, ctx);
-			Measurement m = exp.observe(job.subtest, run);
-			r.observations = bench_observations(run);
-			r.observations.update(m.observations);
-			r.evidence = bench_evidence(run);
-			r.evidence.update(m.evidence);
-			problem = evidence_problem(run);
+		if (auto *c = std::get_if<CasePlan>(&plan)) {
+			CaseOutcome o = run_case(*c->spec, ctx);
+			r.observations = o.observations;
+			r.evidence = o.evidence;
+			problem = o.problem;
+			if (!ctx.options.evidence_dir.empty())
+				r.evidence["evidence_file"] = write_evidence(ctx.options.evidence_dir, exp.id(), job.subtest,
+									      o.document);
 		} else {
 			Measurement m = run_procedure(std::get<ProcedurePlan>(plan), ctx);
 			r.observations = m.observations;
@@ -327,8 +361,8 @@ void explain_experiments(const std::vector<Selection> &selection, const SubtestC
 		ctx.case_id = job.case_id;
 		out << "\n### " << job.entry->experiment->id() << "/" << job.subtest << "\n";
 		Plan plan = job.entry->experiment->plan(job.subtest);
-		if (auto *bench = std::get_if<BenchPlan>(&plan))
-			explain_bench(out, *bench, ctx);
+		if (auto *c = std::get_if<CasePlan>(&plan))
+			explain_case(out, *c->spec, ctx);
 		else
 			explain_procedure(out, std::get<ProcedurePlan>(plan), ctx);
 	}

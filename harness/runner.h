@@ -27,9 +27,13 @@ struct CatalogEntry {
 	ExpectationFile expectations;
 };
 
-// Every registered experiment with its expectation file from DIR; checks that
-// both agree on the subtests.
-std::vector<CatalogEntry> load_catalog(const std::string &expectations_dir);
+// Every registered experiment with its expectation file from DIR, and every
+// case file (<id>.yaml) in DIR; checks that both agree on the subtests.
+// The catalog's own observations are compiled when first evaluated unless
+// check_observations (the lint); a user's case files are checked at once.
+std::vector<CatalogEntry> load_catalog(const std::string &expectations_dir, bool check_observations = false);
+// Case files a user brings (`xdplab case FILE...`), as catalog entries.
+std::vector<CatalogEntry> load_cases(const std::vector<std::string> &files, bool check_observations = true);
 
 // Expectation lint over the whole catalog (harness/lint.h): one message per problem.
 std::vector<std::string> lint_catalog(const std::vector<CatalogEntry> &catalog);

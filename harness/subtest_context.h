@@ -33,6 +33,7 @@ struct RunOptions {
 	int timeout_ms = 3000;     // how long frames may take to be accounted for
 	int jobs = 1;              // subtests at once
 	bool keep = false;         // leave the topologies up (--keep)
+	std::string evidence_dir;  // write each case subtest's whole evidence here (--evidence)
 };
 
 struct SubtestContext {

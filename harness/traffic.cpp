@@ -67,6 +67,14 @@ void FrameSender::send(const std::vector<uint8_t> &frame)
 
 int PacketSocket::receive_queued(const std::function<bool(const uint8_t *, size_t, uint32_t)> &take)
 {
+	return receive_queued([&](const uint8_t *b, size_t got, uint32_t len, bool outgoing) {
+		// our own transmissions on this link are not receptions
+		return outgoing ? false : take(b, got, len);
+	});
+}
+
+int PacketSocket::receive_queued(const std::function<bool(const uint8_t *, size_t, uint32_t, bool)> &take)
+{
 	int added = 0;
 	uint8_t buf[2048];
 	for (;;) {
@@ -76,9 +84,8 @@ int PacketSocket::receive_queued(const std::function<bool(const uint8_t *, size_
 		ssize_t n = recvfrom(fd_, buf, sizeof(buf), MSG_TRUNC, reinterpret_cast<sockaddr *>(&from), &fl);
 		if (n < 0)
 			break;
-		if (from.sll_pkttype == PACKET_OUTGOING)
-			continue; // our own transmissions on this link are not receptions
-		added += take(buf, std::min(static_cast<size_t>(n), sizeof(buf)), static_cast<uint32_t>(n));
+		added += take(buf, std::min(static_cast<size_t>(n), sizeof(buf)), static_cast<uint32_t>(n),
+			      from.sll_pkttype == PACKET_OUTGOING);
 	}
 	return added;
 }
@@ -94,17 +101,20 @@ int FrameReceiver::poll_once()
 		auto tag = parse_tag(buf, got);
 		if (!tag || tag->run_id != run_id_ || tag->case_id != case_id_)
 			return false; // background traffic, or another subtest's: not evidence
-		Mac dst;
+		Mac dst, src;
 		std::memcpy(dst.data(), buf, 6);
-		frames_.push_back({tag->seq, tag->pkt_byte, dst, len});
+		std::memcpy(src.data(), buf + 6, 6);
+		frames_.push_back({tag->seq, tag->pkt_byte, dst, src, len});
 		return true;
 	});
 }
 
 int RawCapture::poll_once()
 {
-	return sock_.receive_queued([this](const uint8_t *buf, size_t got, uint32_t len) {
-		frames_.push_back({std::vector<uint8_t>(buf, buf + got), len});
+	return sock_.receive_queued([this](const uint8_t *buf, size_t got, uint32_t len, bool outgoing) {
+		if (outgoing && !with_outgoing_)
+			return false;
+		frames_.push_back({std::vector<uint8_t>(buf, buf + got), len, outgoing});
 		return true;
 	});
 }

@@ -21,6 +21,8 @@ public:
 	// out): `take(bytes, captured, length)` with at most 2048 bytes captured and
 	// the frame's real length; returns how many frames `take` accepted.
 	int receive_queued(const std::function<bool(const uint8_t *, size_t, uint32_t)> &take);
+	// Also hand over what the link sends, each frame flagged by `outgoing`.
+	int receive_queued(const std::function<bool(const uint8_t *, size_t, uint32_t, bool outgoing)> &take);
 	// Frames the kernel dropped for this socket since it was opened (its
 	// receive queue was full): a receiver that lost frames must say so.
 	unsigned drops();
@@ -42,7 +44,7 @@ private:
 struct CapturedFrame {
 	uint32_t seq;
 	uint8_t pkt_byte;
-	Mac dst;
+	Mac dst, src;
 	uint32_t len; // on the wire, even when longer than what was read of it
 };
 
@@ -68,11 +70,15 @@ private:
 struct RawFrame {
 	std::vector<uint8_t> bytes; // as much as was read (up to 2048 bytes)
 	uint32_t len;               // on the wire
+	bool outgoing = false;      // sent by the link (only with_outgoing captures these)
 };
 
 class RawCapture {
 public:
-	RawCapture(const std::string &ns, const std::string &link) : sock_(ns, link) {}
+	RawCapture(const std::string &ns, const std::string &link, bool with_outgoing = false)
+		: sock_(ns, link), with_outgoing_(with_outgoing)
+	{
+	}
 	// Reads what is queued now; returns how many frames were added.
 	int poll_once();
 	const std::vector<RawFrame> &frames() const { return frames_; }
@@ -80,6 +86,7 @@ public:
 
 private:
 	PacketSocket sock_;
+	bool with_outgoing_;
 	std::vector<RawFrame> frames_;
 };
 

@@ -33,6 +33,8 @@ public:
 	// Detaches (once; later calls do nothing and return nullopt). Returns what
 	// went wrong, with errno text and the kernel's message, or nullopt.
 	std::optional<std::string> detach() noexcept;
+	// Leave the program attached (--keep): the kernel holds it after the harness exits.
+	void keep() noexcept { attached_ = false; }
 	// Equivalent command, for --explain and evidence.
 	static std::string command(const std::string &ns, const std::string &link, unsigned prog_id, XdpMode mode);
 

@@ -5,6 +5,7 @@
 #include <sched.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
@@ -47,6 +48,33 @@ NetnsScope::~NetnsScope()
 	if (setns(saved_fd_, CLONE_NEWNET) != 0)
 		std::terminate();
 	close(saved_fd_);
+}
+
+namespace {
+std::string sysctl_path(const std::string &key)
+{
+	std::string path = key;
+	std::replace(path.begin(), path.end(), '.', '/');
+	return "/proc/sys/" + path;
+}
+} // namespace
+
+void write_sysctl_in(const std::string &ns, const std::string &key, const std::string &value)
+{
+	NetnsScope scope(ns);
+	int fd = open(sysctl_path(key).c_str(), O_WRONLY | O_CLOEXEC);
+	bool ok = fd >= 0 && write(fd, value.data(), value.size()) == static_cast<ssize_t>(value.size());
+	int err = errno;
+	if (fd >= 0)
+		close(fd);
+	if (!ok)
+		throw std::runtime_error("cannot set sysctl " + key + "=" + value + " in " + ns + ": " + strerror(err));
+}
+
+bool sysctl_exists_in(const std::string &ns, const std::string &key)
+{
+	NetnsScope scope(ns);
+	return access(sysctl_path(key).c_str(), F_OK) == 0;
 }
 
 int ifindex_in(const std::string &ns, const std::string &link)

@@ -18,6 +18,12 @@ private:
 	int saved_fd_ = -1;
 };
 
+// Writes a sysctl ("net.ipv4.conf.all.forwarding") through /proc/sys from
+// inside the namespace: no process, no procps needed (the VM guest has none),
+// and /proc/sys/net follows the thread's namespace. Throws with the errno.
+void write_sysctl_in(const std::string &ns, const std::string &key, const std::string &value);
+bool sysctl_exists_in(const std::string &ns, const std::string &key);
+
 // if_nametoindex() inside the namespace; throws if the link does not exist.
 int ifindex_in(const std::string &ns, const std::string &link);
 

@@ -414,23 +414,10 @@ std::vector<std::string> Topology::commands() const
 
 void Topology::write_sysctl(const Sysctl &s) const
 {
-	// Written from inside the namespace instead of `ip netns exec sysctl`: no
-	// process, no procps needed (the VM guest has none), and /proc/sys/net
-	// follows the thread's namespace.
-	std::string path = "/proc/sys/" + s.key;
-	std::replace(path.begin() + static_cast<long>(std::string("/proc/sys/").size()), path.end(), '.', '/');
-	NetnsScope scope(s.ns);
 	// A kernel without IPv6 has no IPv6 chatter to silence.
-	if (s.ipv6_off && access("/proc/sys/net/ipv6", F_OK) != 0)
+	if (s.ipv6_off && !sysctl_exists_in(s.ns, "net.ipv6"))
 		return;
-	int fd = open(path.c_str(), O_WRONLY | O_CLOEXEC);
-	bool ok = fd >= 0 && write(fd, s.value.data(), s.value.size()) == static_cast<ssize_t>(s.value.size());
-	int err = errno;
-	if (fd >= 0)
-		close(fd);
-	if (!ok)
-		throw std::runtime_error("cannot set sysctl " + s.key + "=" + s.value + " in " + s.ns + ": " +
-					 strerror(err));
+	write_sysctl_in(s.ns, s.key, s.value);
 }
 
 void Topology::apply()

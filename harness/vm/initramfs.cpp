@@ -1,5 +1,6 @@
 #include "initramfs.h"
 
+#include "../case/case_spec.h"
 #include "../command.h"
 
 #include <filesystem>
@@ -87,6 +88,29 @@ std::string guest_init_script(const std::vector<std::string> &harness_args, bool
 	return s.str();
 }
 
+CaseLayout case_layout(const std::vector<std::string> &case_files)
+{
+	CaseLayout out;
+	for (size_t n = 0; n < case_files.size(); ++n) {
+		CaseFile cf = load_case_file(case_files[n]);
+		std::vector<fs::path> files;
+		for (const auto &s : cf.sources)
+			files.push_back(fs::canonical(s));
+		for (const auto &o : cf.object_files())
+			files.push_back(fs::canonical(o));
+		// The deepest directory holding all of them.
+		fs::path base = files.front().parent_path();
+		for (const auto &f : files)
+			while (f.string().rfind(base.string() + "/", 0) != 0 && base != base.root_path())
+				base = base.parent_path();
+		fs::path guest_dir = fs::path("/xdplab/cases") / std::to_string(n);
+		for (const auto &f : files)
+			out.files.push_back({f.string(), (guest_dir / fs::relative(f, base)).string()});
+		out.guest_cases.push_back((guest_dir / fs::relative(files.front(), base)).string());
+	}
+	return out;
+}
+
 std::string build_initramfs(const KernelImage &k, const GuestPlan &plan, const std::string &work_dir)
 {
 	fs::path root = fs::path(work_dir) / "root";
@@ -118,8 +142,10 @@ std::string build_initramfs(const KernelImage &k, const GuestPlan &plan, const s
 	for (const auto &lib : libs)
 		copy_into(root, lib);
 	for (const auto &e : fs::directory_iterator(plan.expectations_dir))
-		if (e.path().extension() == ".json")
+		if (e.path().extension() == ".json" || e.path().extension() == ".yaml")
 			fs::copy_file(e.path(), root / "xdplab/experiments" / e.path().filename());
+	for (const auto &[host, guest] : plan.extra_files)
+		copy_into(root, host, guest);
 
 	// Checked when the kernel was chosen; a missing module is an error before any boot.
 	std::string veth = require_module(k, "veth");

@@ -13,9 +13,19 @@ namespace xdplab {
 
 struct GuestPlan {
 	std::string harness_binary;   // this xdplab, stripped into the image
-	std::string expectations_dir; // experiments/*.json
+	std::string expectations_dir; // experiments/*.json and *.yaml
 	std::vector<std::string> harness_args; // selectors and options for the guest run
+	std::vector<std::pair<std::string, std::string>> extra_files; // host path -> guest path (a user's cases)
 };
+
+// Where a user's case files go in the guest, with everything they need (the
+// files they include, their object files), keeping their relative layout
+// under /xdplab/cases/<n>/ so that relative names still resolve there.
+struct CaseLayout {
+	std::vector<std::pair<std::string, std::string>> files; // host -> guest
+	std::vector<std::string> guest_cases;                   // the case files' guest paths
+};
+CaseLayout case_layout(const std::vector<std::string> &case_files);
 
 // Builds <work_dir>/initramfs.cpio for kernel k; returns its path.
 std::string build_initramfs(const KernelImage &k, const GuestPlan &plan, const std::string &work_dir);

@@ -104,6 +104,15 @@ std::vector<KernelRun> run_matrix(const MatrixOptions &opt, const std::vector<Se
 	std::vector<std::string> run_args = opt.selectors;
 	run_args.insert(run_args.end(), opt.harness_args.begin(), opt.harness_args.end());
 	run_args.insert(run_args.end(), opt.subcommand.begin(), opt.subcommand.end());
+	// A user's cases: the host runs them where they are, guests from their copies.
+	std::vector<std::string> guest_args = run_args;
+	CaseLayout cases = case_layout(opt.case_files);
+	if (!opt.case_files.empty()) {
+		run_args.push_back("case");
+		run_args.insert(run_args.end(), opt.case_files.begin(), opt.case_files.end());
+		guest_args.push_back("case");
+		guest_args.insert(guest_args.end(), cases.guest_cases.begin(), cases.guest_cases.end());
+	}
 
 	// Every kernel is resolved and fetched before anything runs: a kernel that
 	// cannot be had is bad input, found in seconds rather than after the host run.
@@ -158,7 +167,8 @@ std::vector<KernelRun> run_matrix(const MatrixOptions &opt, const std::vector<Se
 	GuestPlan plan;
 	plan.harness_binary = opt.self_exe;
 	plan.expectations_dir = opt.expectations_dir;
-	plan.harness_args = run_args;
+	plan.harness_args = guest_args;
+	plan.extra_files = cases.files;
 
 	std::vector<Guest> guests;
 	// Work directories (initramfs trees) go whatever happens, interruption included.

@@ -29,6 +29,7 @@ struct MatrixOptions {
 	std::string accel = "auto";  // auto | kvm | tcg
 	int parallel = 0;            // VMs at once; 0 = number of cores
 	std::string guest_sabotage;  // tests only: "exit-early" or "hang"
+	std::vector<std::string> case_files;     // a user's case files: run them (they and their objects travel into guests)
 	std::function<void()> check_interrupt = [] {}; // throws to abandon the matrix (guests are killed)
 };
 

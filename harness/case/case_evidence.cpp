@@ -1,0 +1,124 @@
+#include "case_evidence.h"
+
+#include "../subtest_context.h"
+#include "../trace_collector.h"
+
+#include <regex>
+
+namespace xdplab {
+
+namespace {
+
+json event_json(const xdplab_event &e, size_t index)
+{
+	return {{"index", index},
+		{"stage", e.stage},
+		{"seq", e.seq},
+		{"ts_ns", e.ts_ns},
+		{"ingress_ifindex", e.ingress_ifindex},
+		{"egress_ifindex", e.egress_ifindex},
+		{"rx_queue_index", e.rx_queue_index},
+		{"redirect_ret", e.redirect_ret},
+		{"adjust_meta_ret", e.adjust_meta_ret},
+		{"action", e.action},
+		{"meta_valid", static_cast<bool>(e.meta_valid)},
+		{"meta_len", e.meta_len},
+		{"meta_value", e.meta_value},
+		{"pkt_byte", e.pkt_byte}};
+}
+
+} // namespace
+
+json tracepoint_json(const TraceRecord &t)
+{
+	static const std::regex number(R"(^-?[0-9]+$)");
+	json j = {{"event", t.event}, {"timestamp", t.timestamp}, {"cpu", t.cpu}};
+	for (const auto &[k, v] : trace_fields(t.body))
+		j[k] = std::regex_match(v, number) ? json(std::stoll(v, nullptr, 0)) : json(v);
+	j["raw"] = t.raw;
+	return j;
+}
+
+json evidence_document(const CaseLab &lab, const Accounting &tagged)
+{
+	json d = lab.evidence;
+	d["subtest"] = lab.spec.subtest;
+	d["packets"] = lab.next_seq;
+	json links = json::object();
+	for (const auto &[name, l] : lab.net.links)
+		links[name] = {{"ifindex", l.ifindex},       {"mac", l.mac},   {"ns", l.ns_role},
+			       {"netns", l.ns},              {"dev", l.dev},   {"peer", l.peer},
+			       {"peer_ifindex", l.peer_ifindex}, {"addresses", l.addresses}};
+	d["links"] = links;
+	d["receivers"] = lab.spec.receivers;
+	json events = json::array();
+	for (size_t i = 0; i < lab.got.events.size(); ++i)
+		events.push_back(event_json(lab.got.events[i], i));
+	d["events"] = events;
+	json received = json::object(), delivered = json::object();
+	for (const auto &[name, link] : lab.spec.receivers) { // receivers that saw nothing (or never ran) too
+		received[name] = json::array();
+		delivered[name] = 0;
+	}
+	for (const auto &[name, frames] : lab.got.received) {
+		json list = json::array();
+		for (const auto &f : frames)
+			list.push_back({{"seq", f.seq}, {"len", f.len}, {"pkt_byte", f.pkt_byte}, {"dst", mac_str(f.dst)},
+					{"src", mac_str(f.src)}});
+		received[name] = list;
+		delivered[name] = frames.size();
+	}
+	d["received"] = received;
+	d["delivered"] = delivered;
+	json tps = json::array();
+	for (const auto &t : lab.got.tracepoints)
+		tps.push_back(tracepoint_json(t));
+	d["tracepoints"] = tps;
+	d["accounting"] = tagged.to_json();
+	return d;
+}
+
+json evidence_summary(const CaseLab &lab, const Accounting &tagged, const json &doc)
+{
+	json s = lab.evidence;
+	s["packets_sent"] = lab.next_seq;
+	s["accounting"] = tagged.to_json();
+	s["ifindex"] = json::object();
+	for (const auto &[name, l] : lab.net.links)
+		s["ifindex"][name] = l.ifindex;
+	json per_stage = json::object(), first = json::array();
+	for (const auto &e : doc["events"]) {
+		std::string k = std::to_string(e["stage"].get<int>());
+		per_stage[k] = per_stage.value(k, 0) + 1;
+		if (e["seq"] == 0)
+			first.push_back(e);
+	}
+	s["ringbuf_events_per_stage"] = per_stage;
+	if (!first.empty())
+		s["events_of_first_frame"] = first;
+	json rx = json::object();
+	for (const auto &[name, frames] : lab.got.received) {
+		json r = {{"link", lab.spec.receivers.at(name)}, {"tagged_frames", frames.size()}};
+		if (!frames.empty())
+			r["first_frame_pkt_byte"] = frames.front().pkt_byte;
+		rx[name] = r;
+	}
+	s["receivers"] = rx;
+	json tps = json::object();
+	for (const auto &t : lab.got.tracepoints) {
+		if (!tps.contains(t.event))
+			tps[t.event] = {{"count", 0}, {"first", t.raw}};
+		tps[t.event]["count"] = tps[t.event]["count"].get<int>() + 1;
+	}
+	s["tracepoints"] = tps;
+	if (lab.ctx.trace && lab.ctx.trace->has_event("bpf_trace/bpf_trace_printk")) {
+		json lines = json::array();
+		for (size_t i = 0; i < lab.got.stage_lines.size() && i < 12; ++i)
+			lines.push_back(lab.got.stage_lines[i]);
+		s["trace_pipe_stage_lines"] = {{"count", lab.got.stage_lines.size()}, {"first", lines}};
+	}
+	s["health"] = {{"socket_drops", lab.got.socket_drops}, {"trace_lost_events", lab.got.trace_lost}};
+	return s;
+}
+
+} // namespace xdplab

@@ -1,0 +1,57 @@
+#include "case_experiment.h"
+
+#include <algorithm>
+#include <filesystem>
+
+namespace fs = std::filesystem;
+
+namespace xdplab {
+
+CaseExperiment::CaseExperiment(CaseFile file)
+	: Experiment(file.expectations.id, file.subtests, {}), file_(std::make_shared<const CaseFile>(std::move(file)))
+{
+	for (const auto &w : file_->kernel_warnings)
+		provokes_kernel_warning(w.pattern, w.why);
+}
+
+Plan CaseExperiment::plan(const std::string &subtest) const
+{
+	auto it = file_->specs.find(subtest);
+	if (it == file_->specs.end())
+		throw std::invalid_argument(id() + " has no subtest " + subtest);
+	return CasePlan{&it->second};
+}
+
+std::set<std::string> CaseExperiment::observation_names(const std::string &subtest) const
+{
+	std::set<std::string> names;
+	for (const auto &[name, expr] : file_->specs.at(subtest).observe)
+		names.insert(name);
+	return names;
+}
+
+std::vector<Requirement> CaseExperiment::subtest_requirements(const std::string &subtest) const
+{
+	return file_->specs.at(subtest).requires_;
+}
+
+std::vector<std::string> case_files_in(const std::vector<std::string> &paths)
+{
+	std::vector<std::string> out;
+	for (const auto &p : paths) {
+		if (!fs::is_directory(p)) {
+			out.push_back(p);
+			continue;
+		}
+		std::vector<std::string> found;
+		for (const auto &e : fs::directory_iterator(p))
+			if (e.is_regular_file() && (e.path().extension() == ".yaml" || e.path().extension() == ".yml") &&
+			    e.path().filename().string().front() != '_')
+				found.push_back(e.path().string());
+		std::sort(found.begin(), found.end());
+		out.insert(out.end(), found.begin(), found.end());
+	}
+	return out;
+}
+
+} // namespace xdplab

@@ -1,0 +1,26 @@
+// A case file as an experiment of the catalog: the same selection, gate,
+// run, verdict, results, lint, --explain and --keep as every other.
+#pragma once
+#include "../experiment.h"
+#include "case_spec.h"
+
+#include <memory>
+
+namespace xdplab {
+
+class CaseExperiment : public Experiment {
+public:
+	explicit CaseExperiment(CaseFile file);
+	Plan plan(const std::string &subtest) const override;
+	std::set<std::string> observation_names(const std::string &subtest) const override;
+	std::vector<Requirement> subtest_requirements(const std::string &subtest) const override;
+	const CaseFile &file() const { return *file_; }
+
+private:
+	std::shared_ptr<const CaseFile> file_;
+};
+
+// Every *.yaml case file in DIR (sorted), or the files and directories given.
+std::vector<std::string> case_files_in(const std::vector<std::string> &paths);
+
+} // namespace xdplab

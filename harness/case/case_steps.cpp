@@ -1,0 +1,252 @@
+#include "case_steps.h"
+
+#include "../../netns/address.h"
+#include "../../netns/netns_scope.h"
+#include "../command.h"
+#include "../subtest_context.h"
+#include "case_tools.h"
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include <sys/socket.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace xdplab {
+
+namespace {
+
+std::string arg_text(const StepSpec &s, const char *key, const std::string &fallback = "")
+{
+	return s.args.is_object() && s.args.contains(key) ? s.args[key].get<std::string>() : fallback;
+}
+
+int frame_count(const StepSpec &s, int packets)
+{
+	if (!s.args.contains("count") || s.args["count"] == "$packets")
+		return packets;
+	return s.args["count"].get<int>();
+}
+
+std::string first_ipv4(const CaseLink &l, const std::string &fallback)
+{
+	for (const auto &a : l.addresses)
+		if (auto ip = parse_ip(a); ip && ip->family == AF_INET)
+			return ip->text;
+	return fallback;
+}
+
+Mac mac_arg(const CaseLab &lab, const StepSpec &s, const char *key, const std::string &fallback_link)
+{
+	std::string v = arg_text(s, key);
+	if (v.empty())
+		return parse_mac(lab.net.link(fallback_link).mac);
+	if (auto sym = parse_symbol(json(v)))
+		return parse_mac(lab.net.link(sym->arg).mac);
+	return parse_mac(v);
+}
+
+// The frames a frames or test_run step sends, seq by seq.
+FrameSpec frame_spec(const CaseLab &lab, const StepSpec &s, const std::string &from)
+{
+	FrameSpec f;
+	f.run_id = lab.ctx.run_tag;
+	f.case_id = lab.ctx.case_id;
+	f.icmp = arg_text(s, "proto", "udp") == "icmp";
+	if (!from.empty()) {
+		const CaseLink &l = lab.net.link(from), &peer = lab.net.link(l.peer);
+		f.src = mac_arg(lab, s, "src_mac", from);
+		f.dst = mac_arg(lab, s, "dst_mac", l.peer);
+		f.src_ip = ipv4(arg_text(s, "src", first_ipv4(l, "198.18.0.1")));
+		f.dst_ip = ipv4(arg_text(s, "dst", first_ipv4(peer, "198.18.0.2")));
+	} else {
+		f.src_ip = ipv4(arg_text(s, "src", "198.18.0.1"));
+		f.dst_ip = ipv4(arg_text(s, "dst", "198.18.0.2"));
+	}
+	if (s.args.contains("size")) {
+		size_t minimal = build_frame(f).size();
+		size_t size = s.args["size"].get<size_t>();
+		f.payload_pad = size > minimal ? size - minimal : 0;
+	}
+	return f;
+}
+
+json frames_step(CaseLab &lab, const StepSpec &s)
+{
+	const std::string from = arg_text(s, "from");
+	const CaseLink &l = lab.net.link(from);
+	const int count = frame_count(s, lab.ctx.options.packets);
+	const size_t pad_per_seq = s.args.value("pad_per_seq", 0);
+	FrameSpec spec = frame_spec(lab, s, from);
+	const size_t base_pad = spec.payload_pad;
+	lab.start_collecting();
+	FrameSender sender(l.ns, l.dev);
+	json sizes = json::array();
+	const uint32_t first = lab.next_seq;
+	for (int i = 0; i < count; ++i) {
+		lab.ctx.check_interrupt();
+		spec.seq = lab.next_seq;
+		spec.payload_pad = base_pad + pad_per_seq * static_cast<size_t>(i);
+		auto frame = build_frame(spec);
+		sender.send(frame);
+		if (i < 64)
+			sizes.push_back(frame.size());
+		++lab.next_seq;
+	}
+	lab.wait_accounted();
+	json out = {{"from", from}, {"count", count}, {"first_seq", first}, {"proto", spec.icmp ? "icmp" : "udp"},
+		    {"src", mac_str(spec.src)}, {"dst", mac_str(spec.dst)}};
+	out["sizes"] = pad_per_seq ? sizes : json(sizes.empty() ? json(nullptr) : sizes[0]);
+	return out;
+}
+
+json test_run_step(CaseLab &lab, const StepSpec &s)
+{
+	std::string ref = arg_text(s, "program");
+	auto slash = ref.find('/');
+	int fd = lab.program_fd({ref.substr(0, slash), ref.substr(slash + 1)});
+	const int count = s.args.contains("count") ? frame_count(s, lab.ctx.options.packets) : 1;
+	FrameSpec spec = frame_spec(lab, s, "");
+	json retvals = json::array();
+	lab.start_collecting();
+	for (int i = 0; i < count; ++i) {
+		spec.seq = lab.next_seq++;
+		std::vector<uint8_t> frame = build_frame(spec);
+		std::vector<uint8_t> out(frame.size() + 256);
+		LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = frame.data(), .data_out = out.data(),
+			    .data_size_in = static_cast<uint32_t>(frame.size()),
+			    .data_size_out = static_cast<uint32_t>(out.size()), .repeat = 1);
+		if (bpf_prog_test_run_opts(fd, &opts) != 0)
+			throw std::runtime_error("BPF_PROG_TEST_RUN of " + ref + ": " + strerror(errno));
+		retvals.push_back(opts.retval);
+	}
+	lab.poll();
+	return {{"program", ref}, {"count", count}, {"retval", retvals.size() == 1 ? retvals[0] : retvals}};
+}
+
+json sysctl_step(CaseLab &lab, const StepSpec &s)
+{
+	json written = json::object();
+	for (auto it = s.args.begin(); it != s.args.end(); ++it) {
+		if (it.key() == "name")
+			continue;
+		for (auto kv = it.value().begin(); kv != it.value().end(); ++kv) {
+			std::string key = sysctl_key_for(lab.net, it.key(), kv.key());
+			std::string value = kv.value().is_string() ? kv.value().get<std::string>() : kv.value().dump();
+			write_sysctl_in(lab.net.namespaces.at(it.key()), key, value);
+			written[it.key()][kv.key()] = value;
+		}
+	}
+	return written;
+}
+
+} // namespace
+
+json dump_map(const CaseObject &obj, const std::string &name)
+{
+	bpf_map *m = obj.map(name);
+	const int fd = bpf_map__fd(m);
+	ValueType kt = obj.key_type(m), vt = obj.value_type(m);
+	const bool percpu = bpf_map__type(m) == BPF_MAP_TYPE_PERCPU_ARRAY ||
+			    bpf_map__type(m) == BPF_MAP_TYPE_PERCPU_HASH ||
+			    bpf_map__type(m) == BPF_MAP_TYPE_LRU_PERCPU_HASH;
+	const int cpus = percpu ? libbpf_num_possible_cpus() : 1;
+	const size_t stride = percpu ? (vt.size + 7) / 8 * 8 : vt.size;
+	std::vector<uint8_t> key(kt.size), next(kt.size), value(stride * static_cast<size_t>(cpus));
+	json out = json::array();
+	bool first = true;
+	while (bpf_map_get_next_key(fd, first ? nullptr : key.data(), next.data()) == 0) {
+		first = false;
+		key = next;
+		if (bpf_map_lookup_elem(fd, key.data(), value.data()) != 0)
+			continue;
+		json v = decode_value(value.data(), vt);
+		// Per-CPU values are summed over the CPUs, member by member.
+		for (int c = 1; c < cpus; ++c) {
+			json other = decode_value(value.data() + stride * static_cast<size_t>(c), vt);
+			std::function<void(json &, const json &)> add = [&](json &a, const json &b) {
+				if (a.is_number_unsigned() && b.is_number_unsigned())
+					a = a.get<uint64_t>() + b.get<uint64_t>();
+				else if (a.is_number_integer() && b.is_number_integer())
+					a = a.get<int64_t>() + b.get<int64_t>();
+				else if (a.is_object() && b.is_object())
+					for (auto it = a.begin(); it != a.end(); ++it)
+						if (b.contains(it.key()))
+							add(it.value(), b[it.key()]);
+			};
+			add(v, other);
+		}
+		out.push_back({{"key", decode_value(key.data(), kt)}, {"value", v}});
+	}
+	return out;
+}
+
+json run_step(CaseLab &lab, const StepSpec &s)
+{
+	if (s.kind == "frames")
+		return frames_step(lab, s);
+	if (s.kind == "ping")
+		return ping_step(lab, s);
+	if (s.kind == "tcp")
+		return tcp_step(lab, s);
+	if (s.kind == "test_run")
+		return test_run_step(lab, s);
+	if (s.kind == "sysctl")
+		return sysctl_step(lab, s);
+	if (s.kind == "read") {
+		std::string ref = arg_text(s, "map");
+		auto slash = ref.find('/');
+		return dump_map(*lab.objects.at(ref.substr(0, slash)), ref.substr(slash + 1));
+	}
+	throw std::logic_error("unknown step " + s.kind);
+}
+
+std::string describe_step(const CaseSpec &spec, const CaseNetwork &net, const StepSpec &s, int packets)
+{
+	auto link = [&](const std::string &name) { return net.link(name); };
+	std::string out = "# step " + s.name + ": ";
+	if (s.kind == "frames") {
+		const CaseLink &l = link(arg_text(s, "from"));
+		out += "send " + std::to_string(frame_count(s, packets)) + " tagged " + arg_text(s, "proto", "udp") +
+		       " frames from " + l.dev + " in " + l.ns + " over AF_PACKET";
+		if (s.args.contains("size"))
+			out += ", " + s.args["size"].dump() + " bytes each";
+		out += "; capture them at";
+		for (const auto &[name, lk] : spec.receivers)
+			out += " " + name + " (" + link(lk).dev + ")";
+		out += "; wait until each is accounted for";
+		return out;
+	}
+	if (s.kind == "ping") {
+		const CaseLink &l = link(arg_text(s, "from"));
+		std::string to = arg_text(s, "to");
+		bool v6 = parse_ip(to)->family == AF_INET6;
+		return out + "\n" + shell_join(ping_argv(l.ns, to, v6, s.args.value("count", 5), 0)) +
+		       "   # -e: the step's echo identifier; stopped once every request is accounted for";
+	}
+	if (s.kind == "tcp") {
+		const CaseLink &l = link(arg_text(s, "from"));
+		const CaseLink *server = net.owner_of(arg_text(s, "to"));
+		return out + "# a TCP transfer of " + std::to_string(s.args.value("bytes", 1 << 20)) + " bytes from " + l.ns +
+		       " to " + arg_text(s, "to") + " (a listener in " + (server ? server->ns : "?") + ")";
+	}
+	if (s.kind == "test_run")
+		return out + "BPF_PROG_TEST_RUN " + arg_text(s, "program") + " on a tagged frame";
+	if (s.kind == "sysctl") {
+		std::string cmds;
+		for (auto it = s.args.begin(); it != s.args.end(); ++it)
+			if (it.key() != "name")
+				for (auto kv = it.value().begin(); kv != it.value().end(); ++kv)
+					cmds += "\nip netns exec " + net.namespaces.at(it.key()) + " sysctl -w " +
+						sysctl_key_for(net, it.key(), kv.key()) + "=" +
+						(kv.value().is_string() ? kv.value().get<std::string>() : kv.value().dump());
+		return out + "sysctls" + cmds;
+	}
+	if (s.kind == "read")
+		return out + "bpftool map dump of " + arg_text(s, "map") + " (decoded into .steps." + s.name + ")";
+	return out + s.kind;
+}
+
+} // namespace xdplab

@@ -1,0 +1,132 @@
+#include "case_tools.h"
+
+#include "../../netns/address.h"
+#include "../command.h"
+#include "../subtest_context.h"
+#include "../tools/icmp_echo.h"
+#include "../tools/tcp_transfer.h"
+
+#include <sys/socket.h>
+
+#include <chrono>
+#include <regex>
+#include <thread>
+
+namespace xdplab {
+
+namespace {
+// Requests go out 20 ms apart: the accounting, not the pace, decides how long a step takes.
+constexpr const char *kInterval = "0.02";
+constexpr uint16_t kTcpPort = 47475;
+constexpr int kTcpTimeoutS = 20; // a loaded machine may need a few TCP retransmissions (1, 3, 7 s)
+} // namespace
+
+std::vector<std::string> ping_argv(const std::string &ns, const std::string &to, bool ipv6, int count, int id)
+{
+	std::vector<std::string> argv{"ip", "netns", "exec", ns, "ping"};
+	if (ipv6)
+		argv.push_back("-6");
+	for (const std::string &a : std::vector<std::string>{"-n", "-i", kInterval, "-W", "2", "-e", std::to_string(id), "-c", std::to_string(count)})
+		argv.push_back(a);
+	argv.push_back(to);
+	return argv;
+}
+
+json ping_step(CaseLab &lab, const StepSpec &s)
+{
+	const CaseLink &from = lab.net.link(s.args["from"].get<std::string>());
+	const std::string to = s.args["to"].get<std::string>();
+	const bool ipv6 = parse_ip(to)->family == AF_INET6;
+	const int count = s.args.value("count", 5);
+	// The echo identifier tells this step's requests from anything else: the
+	// subtest's case id, and the step's place in the traffic.
+	const int id = static_cast<int>(((lab.ctx.case_id << 4) | (lab.evidence["steps"].size() & 0xf)) & 0xffff);
+
+	lab.start_collecting();
+	lab.poll();
+	const size_t tracepoints_from = lab.got.tracepoints.size();
+	RawCapture capture(from.ns, from.dev, true);
+	std::set<uint32_t> requests, replies;
+	int checksum_ok = 0, checksum_seen = 0;
+	size_t seen = 0;
+
+	using clock = std::chrono::steady_clock;
+	const auto quiet = std::chrono::milliseconds(lab.ctx.options.settle_ms);
+	const auto deadline = clock::now() + std::chrono::milliseconds(lab.ctx.options.timeout_ms + 20 * count);
+	auto last_arrival = clock::now();
+	Accounting a;
+	BackgroundCommand ping(ping_argv(from.ns, to, ipv6, count, id));
+	bool stopped_early = false;
+	for (;;) {
+		lab.ctx.check_interrupt();
+		size_t n = lab.poll() + static_cast<size_t>(capture.poll_once());
+		if (n)
+			last_arrival = clock::now();
+		for (; seen < capture.frames().size(); ++seen) {
+			const RawFrame &f = capture.frames()[seen];
+			auto m = parse_echo_frame(f.bytes.data(), f.bytes.size());
+			if (!m || m->id != id || m->ipv6 != ipv6)
+				continue;
+			if (f.outgoing && !m->reply) {
+				requests.insert(m->seq);
+			} else if (!f.outgoing && m->reply) {
+				replies.insert(m->seq);
+				++checksum_seen;
+				checksum_ok += m->checksum_ok;
+			}
+		}
+		Flow flow = lab.flow_base(tracepoints_from);
+		flow.sent = requests;
+		flow.delivered = replies;
+		a = account(flow);
+		bool running = ping.running();
+		if (!running)
+			break;
+		bool all_sent = static_cast<int>(requests.size()) >= count;
+		bool settled = a.parked == 0 || clock::now() - last_arrival >= quiet;
+		if ((all_sent && a.complete() && settled) || clock::now() >= deadline) {
+			stopped_early = true;
+			ping.interrupt(); // nothing more can come: every request has its end
+			break;
+		}
+		std::this_thread::sleep_for(std::chrono::milliseconds(2));
+	}
+	CommandResult r = ping.wait();
+	lab.poll();
+	capture.poll_once();
+
+	json out = {{"to", to}, {"count", count}, {"id", id}, {"stopped_when_accounted", stopped_early}};
+	std::smatch m;
+	static const std::regex stats(R"((\d+) packets transmitted, (\d+) (packets )?received)");
+	if (std::regex_search(r.output, m, stats)) {
+		out["transmitted"] = std::stoi(m[1]);
+		out["received"] = std::stoi(m[2]);
+	} else {
+		throw std::runtime_error("ping printed no statistics: " + shell_join(ping_argv(from.ns, to, ipv6, count, id)) +
+					 "\n" + r.output);
+	}
+	out["replies_captured"] = replies.size();
+	out["replies_checksum_ok"] = checksum_seen ? json(checksum_ok == checksum_seen) : json(nullptr);
+	out["accounting"] = a.to_json();
+	out["output"] = r.output;
+	if (!a.complete())
+		lab.evidence["unaccounted_steps"].push_back(s.name + ": " + a.line());
+	return out;
+}
+
+json tcp_step(CaseLab &lab, const StepSpec &s)
+{
+	const CaseLink &from = lab.net.link(s.args["from"].get<std::string>());
+	const std::string to = s.args["to"].get<std::string>();
+	const CaseLink *server = lab.net.owner_of(to);
+	const size_t bytes = s.args.value("bytes", size_t(1) << 20);
+	// A port per step: no transfer meets another's TIME_WAIT.
+	uint16_t port = static_cast<uint16_t>(kTcpPort + lab.evidence["steps"].size());
+	std::string err = tcp_transfer(from.ns, server->ns, to, port, bytes, kTcpTimeoutS);
+	json out = {{"to", to}, {"bytes", bytes}, {"ok", err.empty()}};
+	if (!err.empty())
+		out["error"] = err;
+	return out;
+}
+
+} // namespace xdplab
