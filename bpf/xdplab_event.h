@@ -99,4 +99,20 @@ struct xdplab_entry_config {
 	__u32 pad;
 };
 
+/* bpf/drop_watch.bpf.c: what the kernel did with a frame no receiver saw. */
+enum xdplab_record_kind {
+	XDPLAB_RECORD_KFREE_SKB = 1, /* skb:kfree_skb on a harness link; reason, IP packet bytes */
+	XDPLAB_RECORD_VERDICT = 2,   /* fexit of a watched XDP program; action, frame bytes */
+};
+
+struct xdplab_drop_record {
+	__u32 kind;    /* enum xdplab_record_kind */
+	__u32 ifindex; /* kfree_skb: the skb's device */
+	__u32 reason;  /* kfree_skb: enum skb_drop_reason (0 before 5.17); verdict: the XDP action */
+	__u32 prog_id; /* verdict: the watched program */
+	__u32 len;     /* valid bytes */
+	__u32 pad;
+	__u8 bytes[96];
+};
+
 #endif

@@ -86,7 +86,7 @@ Accounting account(const Flow &f)
 	int remaining = a.sent - static_cast<int>(done.size());
 
 	// The tracepoints count drops, not frames by id: they explain at most what is left.
-	int xmit_drops = 0, accepted = 0;
+	int xmit_drops = 0, accepted = 0, abort_lines = 0;
 	std::map<std::string, int> counted;
 	std::set<int> accepted_on;
 	for (const auto &t : f.tracepoints) {
@@ -97,11 +97,10 @@ Accounting account(const Flow &f)
 		} else if (t.event == "xdp_exception") {
 			unsigned prog = static_cast<unsigned>(field(fl, "prog_id"));
 			std::string action = value(fl, "action");
-			if (f.entry_progs.count(prog) || (f.self_reporting.count(prog) && action == "ABORTED"))
+			if (f.entry_progs.count(prog))
 				continue;
 			if (action == "ABORTED" && f.case_programs.count(prog)) {
-				++a.dropped_by_program; // the program's verdict, reported by the kernel
-				--remaining;
+				++abort_lines; // a program's own verdict, which it may also have recorded
 				continue;
 			}
 			counted["xdp_exception " + action] += 1;
@@ -120,6 +119,10 @@ Accounting account(const Flow &f)
 				accepted_on.insert(static_cast<int>(field(fl, "ifindex")));
 		}
 	}
+	// XDP_ABORTED the programs did not record themselves: the kernel's word for them.
+	int aborts = std::min(std::max(0, remaining), std::max(0, abort_lines - f.program_abort_records));
+	a.dropped_by_program += aborts;
+	remaining -= aborts;
 	// 5.14+ counts an entry program's non-PASS verdict in xdp_devmap_xmit's
 	// drops too: those frames are already explained.
 	int devmap_drops = std::max(0, xmit_drops - f.entry_prog_drop_records);

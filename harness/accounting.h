@@ -39,14 +39,12 @@ struct Flow {
 	std::set<uint32_t> sent;
 	std::set<uint32_t> delivered;
 	std::set<uint32_t> program_drops;    // by the program's own record
+	int program_abort_records = 0;       // of those, XDP_ABORTED: the kernel's xdp_exception says it again
 	std::set<uint32_t> entry_prog_drops;
 	int entry_prog_drop_records = 0;     // 5.14+ also counts these in xdp_devmap_xmit's drops
 	std::map<uint32_t, std::string> skb_drops; // id -> kfree_skb reason
 	std::vector<TraceRecord> tracepoints;      // the subtest's, while the flow ran
-	// Programs whose XDP_ABORTED the flow already knows frame by frame (they
-	// record their verdicts): their xdp_exception lines explain nothing new.
-	std::set<unsigned> self_reporting;
-	std::set<unsigned> entry_progs;            // devmap entry programs: their exceptions likewise
+	std::set<unsigned> entry_progs;            // devmap entry programs: their exceptions are stage-2 records
 	std::set<unsigned> case_programs;          // every program of the subtest
 };
 

@@ -7,6 +7,7 @@
 #include "../netns/naming.h"
 #include "../netns/sweep.h"
 #include "bisect_run.h"
+#include "drop_watch.h"
 #include "case/case_experiment.h"
 #include "cost/bench_command.h"
 #include "kernel_log.h"
@@ -263,6 +264,13 @@ int run_here(const Options &o, const std::vector<Selection> &selection, SubtestC
 		TraceInstance trace(tracefs_root, trace_instance_name(base.run_id), kTraceEvents);
 		TraceCollector collector(trace);
 		base.trace = &collector;
+		std::unique_ptr<DropWatch> drops;
+		try {
+			drops = std::make_unique<DropWatch>();
+			base.drops = drops.get();
+		} catch (const std::exception &e) {
+			base.drops_unwatched = e.what(); // frames may then stay unexplained: the evidence says why
+		}
 		base.caps = probe_capabilities(tracefs_root);
 		std::cerr << "xdplab: run " << base.run_id << " on kernel " << base.kernel.release << " ("
 			  << base.kernel.version.str() << "), " << base.options.jobs << " subtest(s) at once\n";

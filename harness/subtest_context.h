@@ -20,6 +20,7 @@ extern "C" {
 namespace xdplab {
 
 class TraceCollector;
+class DropWatch;
 
 // Thrown when SIGINT/SIGTERM arrived: unwinding tears everything down.
 class Interrupted : public std::runtime_error {
@@ -44,6 +45,8 @@ struct SubtestContext {
 	Capabilities caps;
 	RunOptions options;
 	TraceCollector *trace = nullptr;
+	DropWatch *drops = nullptr;    // kfree_skb and XDP verdicts; null where the kernel cannot watch them
+	std::string drops_unwatched;   // why drops is null
 	std::ostream *notes = nullptr; // where --keep says what it left up
 	std::function<void()> check_interrupt = [] {};
 

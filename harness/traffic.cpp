@@ -4,7 +4,12 @@
 
 #include <arpa/inet.h>
 #include <linux/if_ether.h>
+#include <linux/filter.h>
 #include <linux/if_packet.h>
+#include <linux/types.h>
+extern "C" {
+#include "../bpf/xdplab_event.h"
+}
 #include <net/if.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -93,6 +98,27 @@ int PacketSocket::receive_queued(const std::function<bool(const uint8_t *, size_
 FrameReceiver::FrameReceiver(const std::string &ns, const std::string &link, uint32_t run_id, uint32_t case_id)
 	: sock_(ns, link), run_id_(run_id), case_id_(case_id)
 {
+	// Only frames that may be ours reach the socket's queue: a link busy with
+	// other traffic (a TCP transfer) must not make the queue overflow and
+	// cost tagged frames. IPv4 (header of 20 bytes) to the harness's UDP
+	// port, or ICMP carrying the tag's magic right after its header.
+	static sock_filter code[] = {
+		{0x28, 0, 0, 12},                      // ldh [12]       ethertype
+		{0x15, 0, 9, 0x0800},                  // jne IPv4 -> drop
+		{0x30, 0, 0, 14},                      // ldb [14]       version/ihl
+		{0x15, 0, 7, 0x45},                    // jne 0x45 -> drop
+		{0x30, 0, 0, 23},                      // ldb [23]       protocol
+		{0x15, 0, 2, 17},                      // jne UDP -> icmp
+		{0x28, 0, 0, 36},                      // ldh [36]       destination port
+		{0x15, 2, 3, XDPLAB_UDP_PORT},         // jeq port -> accept, else drop
+		{0x20, 0, 0, XDPLAB_TAG_OFFSET},       // icmp: ld [42]  the tag's magic
+		{0x15, 0, 1, XDPLAB_MAGIC},            // jne magic -> drop
+		{0x06, 0, 0, 0x40000},                 // accept
+		{0x06, 0, 0, 0},                       // drop
+	};
+	sock_fprog prog{static_cast<unsigned short>(sizeof(code) / sizeof(code[0])), code};
+	if (setsockopt(sock_.fd(), SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog)) != 0)
+		throw std::runtime_error(std::string("SO_ATTACH_FILTER: ") + strerror(errno));
 }
 
 int FrameReceiver::poll_once()

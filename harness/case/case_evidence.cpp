@@ -27,6 +27,28 @@ json event_json(const xdplab_event &e, size_t index)
 		{"pkt_byte", e.pkt_byte}};
 }
 
+// kfree_skb records on the subtest's links and its watched programs'
+// verdicts, with what each is about.
+json drop_records_json(const CaseLab &lab)
+{
+	static const char *actions[] = {"XDP_ABORTED", "XDP_DROP", "XDP_PASS", "XDP_TX", "XDP_REDIRECT"};
+	json out = json::array();
+	for (const auto &d : lab.got.drops) {
+		json j;
+		if (d.kind == DropRecord::Kind::KfreeSkb) {
+			j = {{"kind", "kfree_skb"}, {"ifindex", d.ifindex}, {"reason", lab.ctx.drops->reason_name(d.value)}};
+		} else {
+			j = {{"kind", "verdict"}, {"prog_id", d.prog_id}, {"action", d.value < 5 ? actions[d.value] : std::to_string(d.value)}};
+		}
+		if (auto t = record_tag(d); t && t->run_id == lab.ctx.run_tag && t->case_id == lab.ctx.case_id)
+			j["seq"] = t->seq;
+		else if (auto e = record_echo(d))
+			j["echo"] = {{"id", e->id}, {"seq", e->seq}, {"reply", e->reply}, {"ipv6", e->ipv6}};
+		out.push_back(j);
+	}
+	return out;
+}
+
 } // namespace
 
 json tracepoint_json(const TraceRecord &t)
@@ -74,6 +96,7 @@ json evidence_document(const CaseLab &lab, const Accounting &tagged)
 	for (const auto &t : lab.got.tracepoints)
 		tps.push_back(tracepoint_json(t));
 	d["tracepoints"] = tps;
+	d["drops"] = drop_records_json(lab);
 	d["accounting"] = tagged.to_json();
 	return d;
 }
@@ -117,6 +140,19 @@ json evidence_summary(const CaseLab &lab, const Accounting &tagged, const json &
 			lines.push_back(lab.got.stage_lines[i]);
 		s["trace_pipe_stage_lines"] = {{"count", lab.got.stage_lines.size()}, {"first", lines}};
 	}
+	json drops = json::object();
+	for (const auto &d : doc["drops"]) {
+		std::string key = d["kind"] == "kfree_skb" ? "kfree_skb " + d["reason"].get<std::string>()
+							  : "verdict " + d["action"].get<std::string>();
+		drops[key] = drops.value(key, 0) + 1;
+	}
+	s["drop_records"] = drops;
+	if (!lab.watched_programs.empty())
+		s["verdicts_watched"] = lab.watched_programs;
+	if (!lab.unwatched.empty())
+		s["verdicts_not_watched"] = lab.unwatched;
+	if (!lab.ctx.drops)
+		s["kfree_skb_not_watched"] = lab.ctx.drops_unwatched;
 	s["health"] = {{"socket_drops", lab.got.socket_drops}, {"trace_lost_events", lab.got.trace_lost}};
 	return s;
 }

@@ -4,6 +4,7 @@
 #include "../subtest_context.h"
 #include "../trace_collector.h"
 
+#include <algorithm>
 #include <thread>
 
 namespace xdplab {
@@ -56,8 +57,7 @@ void CaseLab::start_collecting()
 			unsigned id = obj->program_id(p);
 			who_.prog_ids.insert(id);
 			programs_.case_programs.insert(id);
-			if (obj->instrumented())
-				programs_.self_reporting.insert(id);
+
 		}
 	}
 	for (const auto &[name, l] : net.links)
@@ -69,12 +69,37 @@ void CaseLab::start_collecting()
 			if (s.fn == "prog" && objects.count(s.arg.substr(0, slash)))
 				programs_.entry_progs.insert(program_id({s.arg.substr(0, slash), s.arg.substr(slash + 1)}));
 		});
+	// Programs that do not record their own verdicts (objects that do not
+	// include bpf/xdplab.bpf.h): the kernel tells them through fexit.
+	for (const auto &l : spec.links) {
+		if (!l.xdp || !objects.count(l.xdp->program.object) || !objects.at(l.xdp->program.object))
+			continue;
+		const CaseObject &obj = *objects.at(l.xdp->program.object);
+		std::string ref = l.xdp->program.str();
+		if (obj.instrumented() ||
+		    std::find(watched_programs.begin(), watched_programs.end(), ref) != watched_programs.end())
+			continue;
+		if (!ctx.drops) {
+			unwatched.push_back(ref + ": " + ctx.drops_unwatched);
+			continue;
+		}
+		try {
+			unsigned id = program_id(l.xdp->program);
+			verdict_watches_.push_back(ctx.drops->watch(program_fd(l.xdp->program), l.xdp->program.program, id));
+			watched_ids_.insert(id);
+			watched_programs.push_back(ref);
+		} catch (const std::exception &e) {
+			unwatched.push_back(ref + ": " + e.what());
+		}
+	}
 	for (const auto &[name, link] : spec.receivers) {
 		const CaseLink &l = net.link(link);
 		receivers_.emplace_back(name, std::make_unique<FrameReceiver>(l.ns, l.dev, ctx.run_tag, ctx.case_id));
 		got.received[name];
 	}
 	trace_cursor_ = ctx.trace->cursor(); // earlier lines are not this subtest's
+	if (ctx.drops)
+		drop_cursor_ = ctx.drops->cursor();
 	lost_before_ = ctx.trace->lost_events();
 	collecting_ = true;
 }
@@ -98,7 +123,32 @@ size_t CaseLab::poll()
 			++n;
 		}
 	}
+	if (ctx.drops)
+		for (auto &d : ctx.drops->since(drop_cursor_))
+			if (d.kind == DropRecord::Kind::Verdict ? watched_ids_.count(d.prog_id) > 0
+								: who_.ifindexes.count(d.ifindex) > 0) {
+				got.drops.push_back(std::move(d));
+				++n;
+			}
 	return n;
+}
+
+void CaseLab::add_drop_evidence(Flow &f, size_t from,
+				const std::function<std::optional<uint32_t>(const DropRecord &)> &id_of) const
+{
+	for (size_t i = from; i < got.drops.size(); ++i) {
+		const DropRecord &d = got.drops[i];
+		auto id = id_of(d);
+		if (!id)
+			continue;
+		if (d.kind == DropRecord::Kind::KfreeSkb) {
+			std::string reason = ctx.drops->reason_name(d.value);
+			f.skb_drops.emplace(*id, reason.empty() ? "(no reasons before 5.17)" : reason);
+		} else if (d.value == kXdpAborted || d.value == kXdpDrop) {
+			f.program_drops.insert(*id);
+			f.program_abort_records += d.value == kXdpAborted;
+		}
+	}
 }
 
 void CaseLab::check_health()
@@ -130,14 +180,22 @@ Accounting CaseLab::account_tagged() const
 			f.delivered.insert(fr.seq);
 	for (const auto &e : got.events) {
 		if (e.stage == XDPLAB_STAGE_INGRESS_EXIT && (e.action == kXdpAborted || e.action == kXdpDrop) &&
-		    !f.delivered.count(e.seq))
+		    !f.delivered.count(e.seq)) {
 			f.program_drops.insert(e.seq);
+			f.program_abort_records += e.action == kXdpAborted;
+		}
 		if (e.stage == XDPLAB_STAGE_EGRESS && e.action != kXdpPass) {
 			++f.entry_prog_drop_records;
 			if (!f.delivered.count(e.seq) && !f.program_drops.count(e.seq))
 				f.entry_prog_drops.insert(e.seq);
 		}
 	}
+	add_drop_evidence(f, 0, [this](const DropRecord &d) -> std::optional<uint32_t> {
+		auto t = record_tag(d);
+		if (t && t->run_id == ctx.run_tag && t->case_id == ctx.case_id)
+			return t->seq;
+		return std::nullopt;
+	});
 	return account(f);
 }
 

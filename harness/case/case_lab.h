@@ -4,6 +4,7 @@
 #pragma once
 #include "../accounting.h"
 #include "../attribution.h"
+#include "../drop_watch.h"
 #include "../event_stream.h"
 #include "../traffic.h"
 #include "../xdp_attach.h"
@@ -12,6 +13,9 @@
 #include "case_topology.h"
 
 #include <chrono>
+#include <functional>
+#include <optional>
+#include <set>
 #include <map>
 #include <memory>
 #include <string>
@@ -27,6 +31,7 @@ struct Collected {
 	std::map<std::string, std::vector<CapturedFrame>> received; // receiver -> tagged frames
 	std::vector<TraceRecord> tracepoints;                       // the subtest's XDP tracepoints
 	std::vector<std::string> stage_lines;                       // its bpf_printk lines
+	std::vector<DropRecord> drops;                              // kfree_skb on its links, its programs' verdicts
 	unsigned long long socket_drops = 0, trace_lost = 0;
 };
 
@@ -64,6 +69,10 @@ public:
 	void wait_accounted();
 	// Flow evidence common to every flow: programs, tracepoints since `from`.
 	Flow flow_base(size_t tracepoints_from) const;
+	// Drop records (kfree_skb, program verdicts) of frames of one flow, since `from`.
+	void add_drop_evidence(Flow &f, size_t drops_from, const std::function<std::optional<uint32_t>(const DropRecord &)> &id_of) const;
+	std::vector<std::string> watched_programs; // "object/program" whose verdicts are watched
+	std::vector<std::string> unwatched;        // programs that could not be watched, and why
 
 private:
 	// Which programs and links are the subtest's: fixed once everything is
@@ -71,7 +80,9 @@ private:
 	SubtestIdentity who_;
 	Flow programs_;
 	std::vector<std::pair<std::string, std::unique_ptr<FrameReceiver>>> receivers_;
-	size_t trace_cursor_ = 0;
+	std::vector<std::unique_ptr<VerdictWatch>> verdict_watches_;
+	std::set<unsigned> watched_ids_;
+	size_t trace_cursor_ = 0, drop_cursor_ = 0;
 	unsigned long long lost_before_ = 0;
 	bool collecting_ = false;
 };

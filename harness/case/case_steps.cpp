@@ -111,8 +111,10 @@ json test_run_step(CaseLab &lab, const StepSpec &s)
 	FrameSpec spec = frame_spec(lab, s, "");
 	json retvals = json::array();
 	lab.start_collecting();
+	// Their own sequence numbers, above the frames steps' ones: these frames
+	// cross no link, their fate is the return value.
 	for (int i = 0; i < count; ++i) {
-		spec.seq = lab.next_seq++;
+		spec.seq = 0x80000000u + static_cast<uint32_t>(i);
 		std::vector<uint8_t> frame = build_frame(spec);
 		std::vector<uint8_t> out(frame.size() + 256);
 		LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = frame.data(), .data_out = out.data(),

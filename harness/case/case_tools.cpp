@@ -44,7 +44,7 @@ json ping_step(CaseLab &lab, const StepSpec &s)
 
 	lab.start_collecting();
 	lab.poll();
-	const size_t tracepoints_from = lab.got.tracepoints.size();
+	const size_t tracepoints_from = lab.got.tracepoints.size(), drops_from = lab.got.drops.size();
 	RawCapture capture(from.ns, from.dev, true);
 	std::set<uint32_t> requests, replies;
 	int checksum_ok = 0, checksum_seen = 0;
@@ -78,6 +78,12 @@ json ping_step(CaseLab &lab, const StepSpec &s)
 		Flow flow = lab.flow_base(tracepoints_from);
 		flow.sent = requests;
 		flow.delivered = replies;
+		lab.add_drop_evidence(flow, drops_from, [&](const DropRecord &d) -> std::optional<uint32_t> {
+			auto e = record_echo(d);
+			if (e && e->id == id && e->ipv6 == ipv6)
+				return e->seq;
+			return std::nullopt;
+		});
 		a = account(flow);
 		bool running = ping.running();
 		if (!running)

@@ -28,6 +28,13 @@ def tracepoint_count($event): [.tracepoints[] | select(.event == $event)] | leng
 def drop_tracepoint: first(.tracepoints[] | select((.err // 0) != 0 or .event == "xdp_exception")
   | {event, err: (.err // 0)}) // null;
 def reached: [.delivered | to_entries[] | select(.value > 0) | .key];
+def hexbyte: [(. / 16 | floor), (. % 16)] | map("0123456789abcdef"[.:. + 1]) | join("");
+def ip_hex($a): if ($a | test(":")) then ($a | split("::")) as $p
+    | ($p[0] | if . == "" then [] else split(":") end) as $head
+    | (if ($p | length) > 1 then ($p[1] | if . == "" then [] else split(":") end) else [] end) as $tail
+    | $head + [range(8 - ($head | length) - ($tail | length)) | "0"] + $tail
+    | map(("0000" + .)[-4:]) | join("") | ascii_downcase
+  else $a | split(".") | map(tonumber | hexbyte) | join("") end;
 def bits($n): [range(0; 32) as $i | (($n / pow(2; $i)) | floor) % 2];
 def bitxor($a; $b): [bits($a), bits($b)] | transpose | to_entries
   | map(((.value[0] + .value[1]) % 2) * pow(2; .key)) | add;
