@@ -1,4 +1,6 @@
 #include "report.h"
+
+#include "case/case_experiment.h"
 #include "browser.h"
 #include "headline.h"
 #include "report_model.h"
@@ -18,7 +20,7 @@ namespace xdplab {
 
 namespace {
 
-using Key = std::pair<std::string, std::string>; // (id, subtest)
+using SubtestKey = std::pair<std::string, std::string>; // (id, subtest)
 
 std::string kernel_name(const RunResults &r)
 {
@@ -42,17 +44,17 @@ std::vector<const RunResults *> by_kernel_version(const std::vector<ResultFile> 
 
 namespace {
 
-std::map<Key, const SubtestResult *> index(const RunResults &r)
+std::map<SubtestKey, const SubtestResult *> index(const RunResults &r)
 {
-	std::map<Key, const SubtestResult *> m;
+	std::map<SubtestKey, const SubtestResult *> m;
 	for (const auto &e : r.experiments)
 		m[{e.id, e.subtest}] = &e;
 	return m;
 }
 
-std::vector<Key> all_keys(const std::vector<const RunResults *> &runs)
+std::vector<SubtestKey> all_keys(const std::vector<const RunResults *> &runs)
 {
-	std::set<Key> keys;
+	std::set<SubtestKey> keys;
 	for (const auto *r : runs)
 		for (const auto &e : r->experiments)
 			keys.insert({e.id, e.subtest});
@@ -213,7 +215,7 @@ ReportModel model_of(const std::vector<ResultFile> &current, const std::optional
 	ReportModel m;
 	m.runs = by_kernel_version(current);
 	for (const auto &key : all_keys(m.runs))
-		if (key != Key{"kernel", "splat"})
+		if (key != SubtestKey{"kernel", "splat"})
 			m.rows.push_back(key);
 	for (const auto *r : m.runs) {
 		m.cells.push_back(index(*r));
@@ -245,19 +247,6 @@ ReportModel model_of(const std::vector<ResultFile> &current, const std::optional
 	return m;
 }
 
-std::vector<ExpectationFile> load_expectation_dir(const std::string &dir)
-{
-	std::vector<std::string> paths;
-	for (const auto &e : fs::directory_iterator(dir))
-		if (e.is_regular_file() && e.path().extension() == ".json")
-			paths.push_back(e.path().string());
-	std::sort(paths.begin(), paths.end());
-	std::vector<ExpectationFile> out;
-	for (const auto &p : paths)
-		out.push_back(load_expectations(p));
-	return out;
-}
-
 Report make_report(const std::vector<ResultFile> &current, const std::optional<std::vector<ResultFile>> &baseline,
 		   const std::vector<ExpectationFile> &expectations)
 {
@@ -273,7 +262,7 @@ void write_report(const std::vector<ResultFile> &current, const std::optional<st
 	fs::create_directories(out_dir);
 	std::vector<ExpectationFile> expectations;
 	if (!options.expectations_dir.empty())
-		expectations = load_expectation_dir(options.expectations_dir);
+		expectations = load_expectation_files(options.expectations_dir);
 	Report r = make_report(current, baseline, expectations);
 	write_file_atomic(out_dir + "/report.md", r.markdown);
 	write_file_atomic(out_dir + "/report.html", r.html);

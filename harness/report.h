@@ -37,7 +37,8 @@ std::vector<Change> changes_from_baseline(const std::vector<ResultFile> &baselin
 					  const std::vector<ResultFile> &current);
 
 // Every <id>.json of DIR (ExpectationError for a malformed one).
-std::vector<ExpectationFile> load_expectation_dir(const std::string &dir);
+
+
 
 // Cells show each subtest's headline (headline.h) from the EXPECTATIONS'
 // templates; the findings timeline is built from their seed claims

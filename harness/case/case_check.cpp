@@ -49,7 +49,7 @@ struct Checker {
 				list += std::string(list.empty() ? "" : ", ") + a;
 			}
 			if (!ok)
-				fail(p + "/" + pointer_token(it.key()), "unknown key \"" + it.key() + "\" (allowed: " + list + ")");
+				d.fail_key(p + "/" + pointer_token(it.key()), "unknown key \"" + it.key() + "\" (allowed: " + list + ")");
 		}
 	}
 
@@ -577,7 +577,6 @@ struct Checker {
 			spec.observe[it.key()] = text(p);
 		}
 		spec.definitions = definitions;
-		spec.program = std::make_shared<ObservationProgram>(ObservationSet{spec.observe, definitions});
 	}
 
 	void rest()

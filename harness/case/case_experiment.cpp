@@ -54,4 +54,28 @@ std::vector<std::string> case_files_in(const std::vector<std::string> &paths)
 	return out;
 }
 
+ExpectationFile load_expectation_file(const std::string &path)
+{
+	if (fs::path(path).extension() == ".json")
+		return load_expectations(path);
+	try {
+		return load_case_file(path, false).expectations;
+	} catch (const CaseError &e) {
+		throw ExpectationError(e.what());
+	}
+}
+
+std::vector<ExpectationFile> load_expectation_files(const std::string &dir)
+{
+	std::vector<std::string> paths = case_files_in({dir});
+	for (const auto &e : fs::directory_iterator(dir))
+		if (e.is_regular_file() && e.path().extension() == ".json")
+			paths.push_back(e.path().string());
+	std::sort(paths.begin(), paths.end());
+	std::vector<ExpectationFile> out;
+	for (const auto &p : paths)
+		out.push_back(load_expectation_file(p));
+	return out;
+}
+
 } // namespace xdplab

@@ -21,6 +21,12 @@ private:
 };
 
 // Every *.yaml case file in DIR (sorted), or the files and directories given.
+// Files whose name starts with '_' are parts that cases include, not cases.
 std::vector<std::string> case_files_in(const std::vector<std::string> &paths);
+
+// The expectations of an experiment: a catalog <id>.json, or a case file.
+ExpectationFile load_expectation_file(const std::string &path);
+// Every experiment's expectations in DIR: the JSON files and the cases.
+std::vector<ExpectationFile> load_expectation_files(const std::string &dir);
 
 } // namespace xdplab

@@ -53,7 +53,7 @@ LocatedDoc read_with_includes(const std::string &path, std::set<std::string> &ch
 			LocatedDoc part = read_with_includes(p.string(), chain, sources);
 			for (auto it = part.doc.begin(); it != part.doc.end(); ++it)
 				if (!kBodyKeys.count(it.key()))
-					part.fail("/" + pointer_token(it.key()),
+					part.fail_key("/" + pointer_token(it.key()),
 						  "an included file holds only the case's body (" + it.key() +
 							  " belongs in the case itself)");
 			merged.merge(part);
@@ -89,7 +89,7 @@ CaseFile load_case_file(const std::string &path, bool check_observations)
 		allowed.insert(k);
 	for (auto it = doc.doc.begin(); it != doc.doc.end(); ++it)
 		if (!allowed.count(it.key()))
-			doc.fail("/" + pointer_token(it.key()), "unknown key \"" + it.key() + "\" (see README, \"Case files\")");
+			doc.fail_key("/" + pointer_token(it.key()), "unknown key \"" + it.key() + "\" (see README, \"Case files\")");
 
 	// A case with one question may give `expect` at the top: its subtest is "default".
 	if (doc.doc.contains("expect") || doc.doc.contains("seed_claim")) {
@@ -170,7 +170,7 @@ CaseFile load_case_file(const std::string &path, bool check_observations)
 		const json &st = doc.doc["subtests"][name];
 		for (auto it = st.begin(); it != st.end(); ++it)
 			if (!std::set<std::string>{"with", "requires", "seed_claim", "headline", "expect"}.count(it.key()))
-				doc.fail(where + "/" + pointer_token(it.key()), "unknown key \"" + it.key() + "\" in a subtest");
+				doc.fail_key(where + "/" + pointer_token(it.key()), "unknown key \"" + it.key() + "\" in a subtest");
 		LocatedDoc resolved = body;
 		if (st.contains("with")) {
 			LocatedDoc with = doc.subtree(where + "/with");
@@ -178,8 +178,8 @@ CaseFile load_case_file(const std::string &path, bool check_observations)
 				doc.fail(where + "/with", "with: the parts of the case this subtest changes");
 			for (auto it = with.doc.begin(); it != with.doc.end(); ++it)
 				if (!kBodyKeys.count(it.key()))
-					with.fail("/" + pointer_token(it.key()),
-						  "a subtest may change only the case's body, not \"" + it.key() + "\"");
+					with.fail_key("/" + pointer_token(it.key()),
+						      "a subtest may change only the case's body, not \"" + it.key() + "\"");
 			resolved.merge(with);
 		}
 		CaseSpec spec = check_case(resolved, ctx, name, objects);
@@ -197,6 +197,10 @@ CaseFile load_case_file(const std::string &path, bool check_observations)
 		set_docs[p->set].fail(p->observation.empty() ? "/definitions" : "/observe/" + pointer_token(p->observation),
 				   (p->observation.empty() ? "the jq definitions do not compile: " : "does not compile as jq: ") +
 					   p->message);
+	// Registered for evaluation only now: a set that does not compile would
+	// spoil the one program all of them are compiled into.
+	for (auto &[name, spec] : out.specs)
+		spec.program = std::make_shared<ObservationProgram>(ObservationSet{spec.observe, spec.definitions});
 	return out;
 }
 

@@ -114,7 +114,25 @@ struct Registry {
 	std::unique_ptr<JqState> compiled;   // for the first `compiled_sets` sets
 	size_t compiled_sets = 0;
 	std::string compile_error;
+	std::map<size_t, std::unique_ptr<JqState>> alone; // sets compiled on their own (when together failed)
 };
+
+// Runs a compiled program on {k, d}; the output object, or the error in `why`.
+std::optional<json> run(jq_state *jq, size_t k, const json &evidence, std::string &why)
+{
+	jq_start(jq, jv_parse(json{{"k", k}, {"d", evidence}}.dump().c_str()), 0);
+	jv result = jq_next(jq);
+	if (jv_is_valid(result)) {
+		jv s = jv_dump_string(result, 0);
+		json out = json::parse(jv_string_value(s));
+		jv_free(s);
+		jv_free(jq_next(jq)); // the object is the only output
+		return out;
+	}
+	why = jv_invalid_has_msg(jv_copy(result)) ? error_text(jv_invalid_get_msg(result))
+						  : (jv_free(result), std::string("no output"));
+	return std::nullopt;
+}
 
 Registry &registry()
 {
@@ -149,23 +167,21 @@ json ObservationProgram::evaluate(const json &evidence) const
 			r.compile_error = compile(r.compiled->jq, program_text(r.sets));
 		}
 		if (r.compile_error.empty()) {
-			jq_start(r.compiled->jq, jv_parse(json{{"k", key_}, {"d", evidence}}.dump().c_str()), 0);
-			jv result = jq_next(r.compiled->jq);
-			if (jv_is_valid(result)) {
-				jv s = jv_dump_string(result, 0);
-				json out = json::parse(jv_string_value(s));
-				jv_free(s);
-				jv_free(jq_next(r.compiled->jq)); // the object is the only output
-				return out;
+			if (auto out = run(r.compiled->jq, key_, evidence, why))
+				return *out;
+		} else { // some registered set spoils the whole: this one alone
+			auto &alone = r.alone[key_];
+			if (!alone) {
+				alone = std::make_unique<JqState>();
+				if (auto p = jq_check({set_}))
+					throw JqError((p->observation.empty() ? "definitions" : "observation \"" + p->observation + "\"") +
+						      std::string(": ") + p->message);
+				compile(alone->jq, program_text({r.sets[key_]}));
 			}
-			why = jv_invalid_has_msg(jv_copy(result)) ? error_text(jv_invalid_get_msg(result))
-								  : (jv_free(result), std::string("no output"));
+			if (auto out = run(alone->jq, 0, evidence, why))
+				return *out;
 		}
 	}
-	if (why.empty()) // the registered programs do not compile together: this one's own problem
-		if (auto p = jq_check({set_}))
-			throw JqError((p->observation.empty() ? "definitions" : "observation \"" + p->observation + "\"") +
-				      std::string(": ") + p->message);
 	// Which observation failed: each alone (only on this error path).
 	for (const auto &[name, expr] : set_.observe) {
 		JqState one;

@@ -67,6 +67,12 @@ void LocatedDoc::fail(const std::string &pointer, const std::string &what) const
 	throw CaseError(locate(pointer) + ": " + what);
 }
 
+void LocatedDoc::fail_key(const std::string &pointer, const std::string &what) const
+{
+	auto it = key_positions_.find(pointer);
+	throw CaseError((it != key_positions_.end() ? it->second.str() : locate(pointer)) + ": " + what);
+}
+
 namespace {
 
 bool under(const std::string &pointer, const std::string &root)
@@ -87,8 +93,9 @@ json *at_pointer(json &doc, const std::string &pointer)
 
 void LocatedDoc::erase(const std::string &pointer)
 {
-	for (auto it = positions_.begin(); it != positions_.end();)
-		it = under(it->first, pointer) && !pointer.empty() ? positions_.erase(it) : std::next(it);
+	for (auto *m : {&positions_, &key_positions_})
+		for (auto it = m->begin(); it != m->end();)
+			it = under(it->first, pointer) && !pointer.empty() ? m->erase(it) : std::next(it);
 	if (pointer.empty()) {
 		doc = json::object();
 		return;
@@ -120,12 +127,16 @@ void LocatedDoc::merge(const LocatedDoc &over, const std::string &at)
 				}
 				return;
 			}
-			for (auto it = positions_.begin(); it != positions_.end();)
-				it = under(it->first, to) ? positions_.erase(it) : std::next(it);
+			for (auto *m : {&positions_, &key_positions_})
+				for (auto it = m->begin(); it != m->end();)
+					it = under(it->first, to) ? m->erase(it) : std::next(it);
 			doc[json::json_pointer(to)] = value;
 			for (const auto &[p, pos] : over.positions_)
 				if (under(p, from))
 					positions_[to + p.substr(from.size())] = pos;
+			for (const auto &[p, pos] : over.key_positions_)
+				if (under(p, from))
+					key_positions_[to + p.substr(from.size())] = pos;
 			for (const auto &[p, keys] : over.order_)
 				if (under(p, from))
 					order_[to + p.substr(from.size())] = keys;
@@ -142,6 +153,9 @@ LocatedDoc LocatedDoc::subtree(const std::string &pointer) const
 	for (const auto &[p, pos] : positions_)
 		if (under(p, pointer))
 			out.positions_[p.substr(pointer.size())] = pos;
+	for (const auto &[p, pos] : key_positions_)
+		if (under(p, pointer) && p != pointer)
+			out.key_positions_[p.substr(pointer.size())] = pos;
 	for (const auto &[p, keys] : order_)
 		if (under(p, pointer))
 			out.order_[p.substr(pointer.size())] = keys;
@@ -211,6 +225,7 @@ void convert(const YAML::Node &n, const std::string &pointer, LocatedDoc &out, j
 				throw CaseError(position_of(it->first.Mark(), out.path).str() + ": \"" + key +
 						"\" is given twice");
 			out.note_key(pointer, key);
+			out.set_key_position(child, position_of(it->first.Mark(), out.path));
 			convert(it->second, child, out, into[key]);
 		}
 		break;

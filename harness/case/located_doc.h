@@ -46,14 +46,19 @@ public:
 	LocatedDoc subtree(const std::string &pointer) const;
 	void erase(const std::string &pointer);
 
+	// The same for a complaint about the key itself (an unknown key): where
+	// the key is written.
+	[[noreturn]] void fail_key(const std::string &pointer, const std::string &what) const;
+
 	void set_position(const std::string &pointer, SourcePosition p) { positions_[pointer] = std::move(p); }
+	void set_key_position(const std::string &pointer, SourcePosition p) { key_positions_[pointer] = std::move(p); }
 	// The keys of the object at `pointer` in the order the file wrote them
 	// (json objects sort their keys; subtests run in the order written).
 	std::vector<std::string> keys_in_order(const std::string &pointer) const;
 	void note_key(const std::string &pointer, const std::string &key);
 
 private:
-	std::map<std::string, SourcePosition> positions_;
+	std::map<std::string, SourcePosition> positions_, key_positions_;
 	std::map<std::string, std::vector<std::string>> order_;
 };
 

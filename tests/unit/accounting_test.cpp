@@ -11,18 +11,23 @@ using namespace xdplab;
 
 namespace {
 
-const auto ev = [](uint32_t stage, uint32_t seq, int action = XDPLAB_NO_ACTION) { return test::event(stage, seq, action); };
 const auto tp = test::tracepoint;
 
-std::vector<CapturedFrame> frames(uint32_t from, uint32_t to)
+std::set<uint32_t> ids(uint32_t from, uint32_t to)
 {
-	std::vector<CapturedFrame> out;
+	std::set<uint32_t> out;
 	for (uint32_t s = from; s < to; ++s)
-		out.push_back({s, 57, {}});
+		out.insert(s);
 	return out;
 }
 
-const ProgIds kProgs{10, 11, 12};
+Flow sent(uint32_t n)
+{
+	Flow f;
+	f.sent = ids(0, n);
+	f.case_programs = {10, 11, 12};
+	return f;
+}
 
 } // namespace
 
@@ -30,51 +35,117 @@ BOOST_AUTO_TEST_SUITE(accounting)
 
 BOOST_AUTO_TEST_CASE(every_frame_delivered)
 {
-	auto a = account(4, {}, {{"target", frames(0, 4)}}, {}, kProgs);
+	Flow f = sent(4);
+	f.delivered = ids(0, 4);
+	auto a = account(f);
 	BOOST_TEST(a.complete());
 	BOOST_TEST(a.delivered == 4);
+	BOOST_TEST(a.line() == "4 sent: 4 delivered");
 }
 
 BOOST_AUTO_TEST_CASE(a_lost_frame_is_never_accounted_for)
 {
-	auto a = account(4, {}, {{"target", frames(0, 3)}}, {}, kProgs);
+	Flow f = sent(4);
+	f.delivered = ids(0, 3);
+	auto a = account(f);
 	BOOST_TEST(!a.complete());
 	BOOST_TEST(a.unaccounted == 1);
-	// A duplicate of a delivered frame does not stand in for the lost one.
-	auto b = account(4, {}, {{"target", frames(0, 3)}, {"other", frames(0, 1)}}, {}, kProgs);
-	BOOST_TEST(b.unaccounted == 1);
+	BOOST_TEST(a.line().find("1 NOT ACCOUNTED FOR") != std::string::npos, a.line());
+	// A frame delivered that was not sent (another flow's) stands in for nothing.
+	f.delivered.insert(99);
+	BOOST_TEST(account(f).unaccounted == 1);
+	// Nor does a success tracepoint.
+	f.tracepoints = {tp("xdp_redirect", "prog_id=10 action=REDIRECT ifindex=1 to_ifindex=2 err=0")};
+	BOOST_TEST(account(f).unaccounted == 1);
 }
 
 BOOST_AUTO_TEST_CASE(program_decisions_and_kernel_drops)
 {
-	// Frames 0-1 dropped by the ingress program, 2 by the entry program, 3 by the kernel.
-	std::vector<xdplab_event> events{ev(XDPLAB_STAGE_INGRESS_EXIT, 0, 1), ev(XDPLAB_STAGE_INGRESS_EXIT, 1, 0),
-					 ev(XDPLAB_STAGE_INGRESS_EXIT, 2, 4), ev(XDPLAB_STAGE_EGRESS, 2, 1),
-					 ev(XDPLAB_STAGE_INGRESS_EXIT, 3, 4)};
-	std::vector<TraceRecord> tps{tp("xdp_exception", "prog_id=10 action=ABORTED ifindex=1"),
-				     tp("xdp_redirect_err", "prog_id=10 action=REDIRECT ifindex=1 to_ifindex=0 err=-95")};
-	auto a = account(4, events, {}, tps, kProgs);
+	// 0-1 dropped by a program (its own record), 2 by the entry program, 3 by the kernel.
+	Flow f = sent(4);
+	f.program_drops = {0, 1};
+	f.program_abort_records = 1;
+	f.entry_prog_drops = {2};
+	f.tracepoints = {tp("xdp_exception", "prog_id=10 action=ABORTED ifindex=1"),
+			 tp("xdp_redirect_err", "prog_id=10 action=REDIRECT ifindex=1 to_ifindex=0 err=-95")};
+	auto a = account(f);
 	BOOST_TEST(a.dropped_by_program == 2);
 	BOOST_TEST(a.dropped_by_entry_prog == 1);
 	BOOST_TEST(a.dropped_by_kernel == 1);
+	BOOST_TEST(a.kernel_drops == (std::map<std::string, int>{{"xdp_redirect_err err=-95", 1}}));
 	BOOST_TEST(a.complete());
+}
+
+BOOST_AUTO_TEST_CASE(an_abort_the_program_did_not_record_is_the_kernels_word)
+{
+	// A program of the case that records nothing: its XDP_ABORTED shows only
+	// as xdp_exception, and that accounts for the frame as the program's drop.
+	Flow f = sent(2);
+	f.delivered = {0};
+	f.tracepoints = {tp("xdp_exception", "prog_id=11 action=ABORTED ifindex=1")};
+	auto a = account(f);
+	BOOST_TEST(a.dropped_by_program == 1);
+	BOOST_TEST(a.complete());
+	// An exception of a program not known as the case's (a tail call's
+	// target, say) is still the kernel's word on the frame.
+	f.case_programs = {10};
+	BOOST_TEST(account(f).kernel_drops == (std::map<std::string, int>{{"xdp_exception ABORTED", 1}}));
 }
 
 BOOST_AUTO_TEST_CASE(entry_program_drops_are_not_counted_twice)
 {
 	// 5.14+ counts an entry program's XDP_DROP also in xdp_devmap_xmit's drops:
 	// that must not explain a frame nobody saw.
-	std::vector<xdplab_event> events{ev(XDPLAB_STAGE_EGRESS, 0, 1)};
-	std::vector<TraceRecord> tps{tp("xdp_devmap_xmit", "ndo_xdp_xmit from_ifindex=1 to_ifindex=2 action=REDIRECT sent=0 drops=1 err=0")};
-	auto a = account(2, events, {}, tps, kProgs);
+	Flow f = sent(2);
+	f.entry_prog_drops = {0};
+	f.entry_prog_drop_records = 1;
+	f.tracepoints = {tp("xdp_devmap_xmit", "ndo_xdp_xmit from_ifindex=1 to_ifindex=2 action=REDIRECT sent=0 drops=1 err=0")};
+	auto a = account(f);
 	BOOST_TEST(a.dropped_by_entry_prog == 1);
 	BOOST_TEST(a.dropped_by_kernel == 0);
 	BOOST_TEST(a.unaccounted == 1);
 	// Pre-6.3 veth: the whole bulk dropped at transmit, err=-6.
-	auto b = account(3, {}, {},
-			 {tp("xdp_devmap_xmit", "ndo_xdp_xmit from_ifindex=1 to_ifindex=2 action=REDIRECT sent=0 drops=3 err=-6")},
-			 kProgs);
+	Flow g = sent(3);
+	g.tracepoints = {tp("xdp_devmap_xmit", "ndo_xdp_xmit from_ifindex=1 to_ifindex=2 action=REDIRECT sent=0 drops=3 err=-6")};
+	BOOST_TEST(account(g).complete());
+}
+
+BOOST_AUTO_TEST_CASE(xdp_tx_dropped_or_parked_is_told_apart)
+{
+	// xdp-tx-icmp-echo without a program on the peer: each reply refused (-ENXIO)...
+	Flow dropped = sent(10);
+	for (int i = 0; i < 10; ++i)
+		dropped.tracepoints.push_back(tp("xdp_bulk_tx", "ifindex=7 action=TX sent=0 drops=1 err=-6"));
+	auto a = account(dropped);
+	BOOST_TEST(a.complete());
+	BOOST_TEST(a.parked == 0);
+	BOOST_TEST(a.line() == "10 sent: 0 delivered, 10 dropped by the kernel (xdp_bulk_tx err=-6: 10)");
+	// ...and with GRO on the peer: accepted into its ring, never polled.
+	Flow parked = sent(10);
+	for (int i = 0; i < 10; ++i)
+		parked.tracepoints.push_back(tp("xdp_bulk_tx", "ifindex=7 action=TX sent=1 drops=0 err=0"));
+	auto b = account(parked);
 	BOOST_TEST(b.complete());
+	BOOST_TEST(b.parked == 10);
+	BOOST_TEST(b.parked_on == (std::set<int>{7}));
+	BOOST_TEST(b.dropped_by_kernel == 0);
+	// Accepted and delivered is not parked.
+	parked.delivered = ids(0, 10);
+	BOOST_TEST(account(parked).parked == 0);
+}
+
+BOOST_AUTO_TEST_CASE(kfree_skb_explains_a_frame_by_id_with_its_reason)
+{
+	Flow f = sent(3);
+	f.delivered = {0};
+	f.skb_drops = {{1, "IP_INADDRERRORS"}, {2, "IP_INADDRERRORS"}, {7, "NOT_SPECIFIED"}};
+	auto a = account(f);
+	BOOST_TEST(a.complete());
+	BOOST_TEST(a.kernel_drops == (std::map<std::string, int>{{"kfree_skb IP_INADDRERRORS", 2}}));
+	// A frame delivered and then dropped by the receiving stack was delivered.
+	f.skb_drops[0] = "OTHERHOST";
+	BOOST_TEST(account(f).delivered == 1);
+	BOOST_TEST(account(f).dropped_by_kernel == 2);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,4 +1,7 @@
+#include "harness/case/case_experiment.h"
 #include "harness/expectations.h"
+
+#include <filesystem>
 #include "harness/verdict.h"
 
 #include <boost/test/unit_test.hpp>
@@ -142,7 +145,9 @@ BOOST_AUTO_TEST_CASE(shipped_expectation_files_parse)
 			       "egress-ifindex", "redirect-map-last-call-wins", "redirect-map-failed-last-call",
 			       "redirect-map-return-codes", "devmap-prog-generic-mode", "bpftool-devmap-prog-entry",
 			       "veth-peer-needs-xdp"}) {
-		ExpectationFile f = load_expectations(std::string(XDPLAB_SOURCE_DIR) + "/experiments/" + id + ".json");
+		std::string dir = std::string(XDPLAB_SOURCE_DIR) + "/experiments/";
+		ExpectationFile f = load_expectation_file(std::filesystem::exists(dir + id + ".json") ? dir + id + ".json"
+												 : dir + id + ".yaml");
 		BOOST_TEST(f.id == id);
 		for (const auto &[name, st] : f.subtests)
 			BOOST_TEST(!st.ranges.empty(), id << "/" << name << " has no expectation");

@@ -1,5 +1,6 @@
 // Headlines: a report cell's few words, from an expectation file's template
 // or from the observations the expectation names.
+#include "harness/case/case_experiment.h"
 #include "harness/headline.h"
 #include "harness/lint.h"
 #include "harness/report.h"
@@ -126,8 +127,8 @@ BOOST_AUTO_TEST_CASE(skipped_and_error_cells_say_why_briefly)
 BOOST_AUTO_TEST_CASE(catalog_headlines_on_real_results)
 {
 	auto files = load_result_files({kFixtures + "/matrix"});
-	auto meta = load_expectations(kExperiments + "/metadata-across-devmap.json");
-	auto veth = load_expectations(kExperiments + "/veth-peer-needs-xdp.json");
+	auto meta = load_expectation_file(kExperiments + "/metadata-across-devmap.yaml");
+	auto veth = load_expectation_file(kExperiments + "/veth-peer-needs-xdp.yaml");
 	auto cell = [&](const ExpectationFile &f, const std::string &release, const std::string &subtest) {
 		return headline_of(result_in(files, release, f.id, subtest), f.headline_of(subtest));
 	};

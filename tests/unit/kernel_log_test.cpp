@@ -81,7 +81,7 @@ public:
 		if (provokes)
 			provokes_kernel_warning("bpf_warn_invalid_xdp_action", "observed by the subtest");
 	}
-	Plan plan(const ProvokingParams &) const override { return BenchPlan{}; }
+	Plan plan(const ProvokingParams &) const override { return ProcedurePlan{}; }
 };
 
 } // namespace

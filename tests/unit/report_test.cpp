@@ -2,6 +2,7 @@
 // (tests/fixtures): a real 5.10 / 6.1 / 6.12 / 6.18 / 7.2 matrix (5.10 and
 // 7.2 with the whole catalog, the others with catalog A), a baseline run of
 // 6.18 with fewer frames and without bpftool, and a 6.1 guest that died.
+#include "harness/case/case_experiment.h"
 #include "harness/report.h"
 #include "harness/kernel_log.h"
 #include "harness/runner.h"
@@ -149,7 +150,7 @@ BOOST_AUTO_TEST_CASE(kernels_are_ordered_by_version_not_by_name)
 BOOST_AUTO_TEST_CASE(cells_show_headlines_with_machine_readable_attributes)
 {
 	auto files = load_result_files({kFixtures + "/matrix"});
-	Report r = make_report(files, std::nullopt, load_expectation_dir(kExperiments));
+	Report r = make_report(files, std::nullopt, load_expectation_files(kExperiments));
 	BOOST_TEST(r.markdown.find("| metadata-across-devmap/native | ✓ meta invalid (len -1) | ✓ meta 4 B kept |") !=
 		   std::string::npos);
 	BOOST_TEST(r.markdown.find("| veth-peer-needs-xdp/none | ✓ dropped: xdp_devmap_xmit -6 | ✓ dropped: "

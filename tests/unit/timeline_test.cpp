@@ -1,5 +1,6 @@
 // The findings timeline: where each seed claim holds, kernel by kernel.
 #include "harness/report.h"
+#include "harness/case/case_experiment.h"
 #include "harness/timeline.h"
 
 #include <boost/test/unit_test.hpp>
@@ -101,8 +102,8 @@ BOOST_AUTO_TEST_CASE(seed_000s_claims_across_real_kernels)
 {
 	auto files = load_result_files({kFixtures + "/matrix"});
 	auto runs = by_kernel_version(files);
-	std::vector<ExpectationFile> expectations = {load_expectations(kExperiments + "/metadata-across-devmap.json"),
-						     load_expectations(kExperiments + "/devmap-broadcast.json")};
+	std::vector<ExpectationFile> expectations = {load_expectation_file(kExperiments + "/metadata-across-devmap.yaml"),
+						     load_expectation_file(kExperiments + "/devmap-broadcast.yaml")};
 	auto timeline = findings_timeline(runs, expectations);
 	const ClaimTimeline *meta = nullptr, *broadcast = nullptr;
 	for (const auto &t : timeline) {
