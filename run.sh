@@ -20,7 +20,7 @@ deps=(cmake make g++ pkg-config clang llvm libbpf-dev libelf-dev zlib1g-dev bpft
 vm_deps=(qemu-system-x86 busybox-static cpio xz-utils zstd)
 # Only for the tests: the report's page checked in a real browser. Reports
 # write report.png whenever chromium is installed, and say so when it is not.
-test_deps=(chromium jq)
+test_deps=(chromium jq python3-yaml)
 
 log() { printf 'run.sh: %s\n' "$*" >&2; }
 

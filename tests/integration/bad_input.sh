@@ -26,18 +26,55 @@ expect_config_error "ids after --kernels" 'unknown experiment "no-such-thing"' \
 [ $(( $(date +%s) - start )) -le 5 ] || fail "bad matrix input took $(( $(date +%s) - start )) s to be refused"
 
 cp -r "$SRC/experiments" "$WORK/exp"
-printf '{\n  "id": "egress-ifindex",\n  "title": oops\n}\n' > "$WORK/exp/egress-ifindex.json"
-expect_config_error "malformed expectation file" "egress-ifindex.json:3:" \
+printf '{\n  "id": "devmap-delete",\n  "title": oops\n}\n' > "$WORK/exp/devmap-delete.json"
+expect_config_error "malformed expectation file" "devmap-delete.json:3:" \
   "$XDPLAB" --expectations "$WORK/exp" --json "$WORK/r.json"
+cp "$SRC/experiments/devmap-delete.json" "$WORK/exp/devmap-delete.json"
 
-cp "$SRC/experiments/egress-ifindex.json" "$WORK/exp/egress-ifindex.json"
-python3 - "$WORK/exp/egress-ifindex.json" <<'PY'
-import json, sys
-d = json.load(open(sys.argv[1])); del d["subtests"]["generic"]["expect"][0]["basis"]
-json.dump(d, open(sys.argv[1], "w"))
+python3 - "$WORK/exp/egress-ifindex.yaml" <<'PY'
+import sys, yaml
+d = yaml.safe_load(open(sys.argv[1])); del d["subtests"]["generic"]["expect"][0]["basis"]
+open(sys.argv[1], "w").write(yaml.safe_dump(d, sort_keys=False))
 PY
-expect_config_error "expectation without basis" "at /subtests/generic/expect/0: missing \"basis\"" \
+expect_config_error "expectation without basis" 'egress-ifindex.yaml:[0-9]*:[0-9]*: missing "basis"' \
   "$XDPLAB" --expectations "$WORK/exp" --json "$WORK/r.json"
+cp "$SRC/experiments/egress-ifindex.yaml" "$WORK/exp/egress-ifindex.yaml"
+
+# A case file a user brings: refused before any work, at the line and column
+# of the mistake, within a second, nothing written.
+cat > "$WORK/case.yaml" <<'YAML'
+id: my-case
+title: a user's question
+claim: frames arrive
+links:
+  snd: {ns: snd, peer: in, address: 198.18.0.1/24}
+  in: {ns: dut, address: 198.18.0.2/24, xdp: prog/xdp_peer}
+objects:
+  prog: {file: peer.bpf.o}
+traffic:
+  - frames: {from: snd}
+observe:
+  delivered: .delivered.in
+expect:
+  - kernels: {from: "5.10"}
+    observations: {delivered: $packets}
+    basis: what I assume
+YAML
+bad_case() { # name, from, to, expected message
+  python3 -c 'import sys; t = open(sys.argv[1]).read(); open(sys.argv[2], "w").write(t.replace(sys.argv[3], sys.argv[4]))' \
+    "$WORK/case.yaml" "$WORK/bad.yaml" "$2" "$3"
+  local start=$(date +%s%N)
+  expect_config_error "$1" "$4" "$XDPLAB" case "$WORK/bad.yaml" --json "$WORK/r.json"
+  [ $(( ($(date +%s%N) - start) / 1000000 )) -le 1000 ] || fail "$1: took more than a second to be refused"
+}
+bad_case "case: unknown key" "claim:" "clam:" 'bad.yaml:3:1: unknown key "clam"'
+bad_case "case: no such link" "peer: in" "peer: ni" 'bad.yaml:5:24: no link "ni"'
+bad_case "case: program not in the object" "prog/xdp_peer" "prog/xdp_pear" 'bad.yaml:6:46: object prog (peer.bpf.o) has no program "xdp_pear"'
+bad_case "case: address outside the ranges" "198.18.0.2/24" "192.168.0.2/24" "bad.yaml:6:26: 192.168.0.2/24 is outside the harness's ranges"
+bad_case "case: jq that does not compile" ".delivered.in" ".delivered.in |" 'bad.yaml:12:14: does not compile as jq'
+bad_case "case: a missing object file" "peer.bpf.o" "mine.bpf.o" 'bad.yaml:8:16: no such object file'
+expect_config_error "case: no such file" "nowhere.yaml: no such case file or directory" \
+  "$XDPLAB" case "$WORK/nowhere.yaml" --json "$WORK/r.json"
 
 expect_config_error "not root" "must run as root" \
   setpriv --reuid=65534 --regid=65534 --clear-groups "$XDPLAB" --json "$WORK/r.json"

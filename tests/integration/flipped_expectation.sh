@@ -1,6 +1,6 @@
 # The check can fail: with one expectation flipped, the run must report
-# `deviates` and exit 1. One experiment of the bench (catalog A) and one of
-# the DEVMAP contract (catalog B, a procedure).
+# `deviates` and exit 1. One case file of the bench (catalog A) and one C++
+# experiment of the DEVMAP contract (catalog B, a procedure).
 source "$(dirname "$0")/lib.bash"
 require_root
 flip() { # file subtest observation value selector expected-reason
@@ -8,12 +8,13 @@ flip() { # file subtest observation value selector expected-reason
   rm -rf "$WORK/exp" "$WORK/r.json"
   cp -r "$SRC/experiments" "$WORK/exp"
   python3 - "$WORK/exp/$file" "$sub" "$key" "$value" <<'PY'
-import json, sys
+import json, sys, yaml
 p, sub, key, value = sys.argv[1:]
-d = json.load(open(p))
+case = p.endswith(".yaml")
+d = yaml.safe_load(open(p)) if case else json.load(open(p))
 for r in d["subtests"][sub]["expect"]:
     r["observations"][key] = json.loads(value)   # no kernel reports this
-json.dump(d, open(p, "w"), indent=2)
+open(p, "w").write(yaml.safe_dump(d, sort_keys=False) if case else json.dumps(d, indent=2))
 PY
   "$XDPLAB" --expectations "$WORK/exp" --json "$WORK/r.json" --quiet "$selector"; rc=$?
   [ "$rc" -eq 1 ] || fail "$selector: exit code $rc, expected 1"
@@ -23,6 +24,6 @@ PY
     fail "$selector: reason does not name the mismatch"
   note "$selector: deviates, exit 1"
 }
-flip metadata-across-devmap.json native meta_len 999 metadata-across-devmap/native
+flip metadata-across-devmap.yaml native meta_len 999 metadata-across-devmap/native
 flip devmap-lookup-prog-id.json devmap no_prog_word 999 devmap-lookup-prog-id/devmap
 echo "PASS"
