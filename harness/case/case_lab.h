@@ -48,7 +48,10 @@ public:
 	Collected got;
 	json evidence = json::object(); // attach, load, map_updates, steps, ...
 	uint32_t next_seq = 0;          // tagged frames sent so far have seqs 0..next_seq-1
-	std::string not_sent;           // why the traffic did not run ("" when it did)
+	// Expected refusals (may_fail) and what they stop: a network step (frames,
+	// ping, tcp) needs every attachment; a step on a program or map needs its object.
+	std::string network_blocked;        // why network steps do not run ("" when they do)
+	std::set<std::string> failed_objects;
 
 	// What symbols (ifindex(link), prog(obj/prog), ...) stand for now.
 	SymbolValues symbols() const;
