@@ -3,68 +3,22 @@
 // Claim (seed 000): "bpftool is unable to update entry in DEVMAP where
 // prog_id != 0". bpftool passes the value bytes as they are; the kernel reads
 // the second word of bpf_devmap_val as a program *fd* in bpftool's own
-// process (fd == 0 means none), where no such program fd exists, so an entry
-// with a program cannot be written with bpftool. Lookups return the program
-// *id* in that word (kernel-history row 10).
+// process (0 means none), where no such fd exists, so an entry with a program
+// cannot be written with bpftool. Lookups return the program *id* in that
+// word (kernel-history row 10).
 //
-// Topology: one namespace with a veth pair, to have a device to point at
-// (devmap updates resolve the ifindex in the caller's namespace, so bpftool
-// runs inside it).
-//
-// Procedure: load the redirect chain with 8-byte devmap values and the devmap
-// entry program, then
-//   a) bpftool map update ... value <ifindex> <xdp_egress id>
-//   b) bpftool map update ... value <ifindex> 0
-//   c) libbpf update with the program fd, read back with bpftool map lookup.
-//
-// Observations: exit status and error line of (a), exit status of (b),
-// whether (c)'s lookup shows the program id, and whether bpftool could set
-// an entry program at all.
-//
-// Expectation: experiments/bpftool-devmap-prog-entry.json.
-#include "harness/bench_programs.h"
+// Observations: exit status and error line of bpftool's update naming the
+// program, exit status of one without it, whether a lookup with bpftool
+// shows the program id of an entry libbpf wrote with the program's fd, and
+// whether bpftool could set an entry program at all.
 #include "harness/command.h"
-#include "harness/event_stream.h"
-#include "harness/observe.h"
+#include "harness/experiment.h"
+#include "harness/lab.h"
 
-#include <cstring>
+#include <bpf/bpf.h>
 #include <sstream>
 
 namespace xdplab {
-
-namespace {
-std::vector<std::string> le_bytes(uint32_t v)
-{
-	std::vector<std::string> out;
-	for (int i = 0; i < 4; ++i)
-		out.push_back(std::to_string((v >> (8 * i)) & 0xff));
-	return out;
-}
-
-std::vector<std::string> cat(std::vector<std::string> a, const std::vector<std::string> &b)
-{
-	a.insert(a.end(), b.begin(), b.end());
-	return a;
-}
-
-std::string error_line(const std::string &out)
-{
-	std::istringstream in(out);
-	std::string line;
-	while (std::getline(in, line))
-		if (line.rfind("Error:", 0) == 0)
-			return line;
-	return out;
-}
-
-uint32_t word_at(const json &bytes, size_t first)
-{
-	uint32_t v = 0;
-	for (size_t i = 0; i < 4; ++i)
-		v |= static_cast<uint32_t>(std::stoul(bytes.at(first + i).get<std::string>(), nullptr, 16)) << (8 * i);
-	return v;
-}
-} // namespace
 
 struct BpftoolParams {};
 
@@ -77,65 +31,46 @@ public:
 	{
 	}
 
-	Plan plan(const BpftoolParams &) const override
-	{
-		ProcedurePlan p;
-		p.namespaces = {"dut"};
-		p.veths = {{"dut", "o0", "dut", "r0"}};
-		p.steps = {"# load build/bpf/redirect_chain.bpf.o (tx_array with 8-byte values) and "
-			   "build/bpf/devmap_prog.bpf.o; M = id of map tx_array, P = id of program xdp_egress",
-			   "ip netns exec <dut> bpftool map update id M key 1 0 0 0 value <ifindex of o0 as 4 bytes> "
-			   "<P as 4 bytes>",
-			   "ip netns exec <dut> bpftool map update id M key 2 0 0 0 value <ifindex of o0 as 4 bytes> 0 0 0 0",
-			   "# tx_array[3] = {o0, fd of xdp_egress} with libbpf, then: ip netns exec <dut> bpftool -j map "
-			   "lookup id M key 3 0 0 0"};
-		p.run = [](ProcedureContext &ctx) { return measure(ctx); };
-		return p;
-	}
+	Plan plan(const BpftoolParams &) const override { return ProcedurePlan{.network = true, .run = run}; }
 
 private:
-	static Measurement measure(ProcedureContext &ctx)
+	static void run(Lab &lab)
 	{
-		const std::string ns = ctx.netns("dut"), tool = bpftool_path();
-		const int ifindex = ctx.ifindex("o0");
-		const std::vector<std::string> bpftool{"ip", "netns", "exec", ns, tool};
-
-		BenchPlan shape;
-		shape.entries = {{Devmap::Array, 0, "o0", true}}; // 8-byte values and the entry program
-		xdplab_ident ident{ctx.run_tag(), ctx.case_id(), 0, 0};
-		BenchPrograms progs(shape, ident, ctx.events());
-		uint32_t map_id = progs.devmap_id(Devmap::Array), prog_id = progs.ids().entry;
-		auto update = [&](uint32_t key, uint32_t prog_word) {
-			auto argv = cat(cat(bpftool, {"map", "update", "id", std::to_string(map_id), "key"}), le_bytes(key));
-			argv.push_back("value");
-			return run_command(cat(cat(argv, le_bytes(static_cast<uint32_t>(ifindex))), le_bytes(prog_word)));
+		// The redirect chain's devmaps have 8-byte values (bpf_devmap_val).
+		const LabObject &chain = lab.load("redirect_chain.bpf.o"), &entry = lab.load("devmap_prog.bpf.o");
+		const std::string map = std::to_string(chain.map_id("tx_array")), tool = bpftool_path();
+		const uint32_t o0 = lab.ifindex("o0"), prog_id = entry.id("xdp_egress");
+		// bpftool takes a key and a value as their bytes, little-endian.
+		auto bpftool = [&](std::vector<std::string> argv, uint32_t key, std::vector<uint32_t> words) {
+			argv.insert(argv.begin(), tool);
+			words.insert(words.begin(), key);
+			for (size_t w = 0; w < words.size(); ++w)
+				for (int i = (w == 1 ? -1 : 0); i < 4; ++i) // "value" before the value's bytes
+					argv.push_back(i < 0 ? "value" : std::to_string((words[w] >> (8 * i)) & 0xff));
+			return lab.tool(argv);
 		};
-		CommandResult with_prog = update(1, prog_id);
-		CommandResult without_prog = update(2, 0);
+		CommandResult with = bpftool({"map", "update", "id", map, "key"}, 1, {o0, prog_id}),
+			      without = bpftool({"map", "update", "id", map, "key"}, 2, {o0, 0});
+		lab.must("tx_array[3] = {o0, fd of xdp_egress}, with libbpf", [&, key = 3u] {
+			bpf_devmap_val v{.ifindex = o0, .bpf_prog = {.fd = entry.fd("xdp_egress")}};
+			return bpf_map_update_elem(chain.map_fd("tx_array"), &key, &v, BPF_ANY);
+		});
+		CommandResult lookup = bpftool({"-j", "map", "lookup", "id", map, "key"}, 3, {});
+		json looked = json::parse(lookup.output, nullptr, false);
+		uint32_t word = 0; // the value's second word, as bpftool prints the bytes
+		for (size_t i = 0; looked.is_object() && looked.contains("value") && i < 4; ++i)
+			word |= static_cast<uint32_t>(std::stoul(looked["value"][4 + i].get<std::string>(), nullptr, 16)) << (8 * i);
 
-		int err = progs.try_set_entry(ns, Devmap::Array, 3, ifindex, true);
-		if (err)
-			throw std::runtime_error(std::string("libbpf devmap update with a program fd failed: ") +
-						 strerror(-err));
-		CommandResult lookup = run_checked(
-			cat(cat(bpftool, {"-j", "map", "lookup", "id", std::to_string(map_id), "key"}), le_bytes(3)));
-		json looked = json::parse(lookup.output);
-		uint32_t looked_prog = word_at(looked.at("value"), 4);
-
-		Measurement m;
-		m.observations["bpftool_can_set_entry_prog"] = with_prog.exit_code == 0;
-		m.observations["update_with_prog_exit"] = with_prog.exit_code;
-		m.observations["update_with_prog_error"] = with_prog.exit_code ? error_line(with_prog.output) : "";
-		m.observations["update_without_prog_exit"] = without_prog.exit_code;
-		m.observations["lookup_shows_prog_id"] = looked_prog == prog_id;
-		m.evidence = {{"map_id", map_id},
-			      {"entry_prog_id", prog_id},
-			      {"ifindex", ifindex},
-			      {"update_with_prog_output", with_prog.output},
-			      {"update_without_prog_output", without_prog.output},
-			      {"lookup_after_libbpf_update", looked},
-			      {"bpftool_version", run_command({tool, "version"}).output}};
-		return m;
+		std::string error = with.output, line; // bpftool's first "Error:" line
+		for (std::istringstream in(with.output); std::getline(in, line) && error == with.output;)
+			error = line.rfind("Error:", 0) == 0 ? line : error;
+		lab.observe("bpftool_can_set_entry_prog", with.exit_code == 0);
+		lab.observe("update_with_prog_exit", with.exit_code);
+		lab.observe("update_with_prog_error", with.exit_code ? error : "");
+		lab.observe("update_without_prog_exit", without.exit_code);
+		lab.observe("lookup_shows_prog_id", word == prog_id);
+		lab.note("outputs", {{"update_with_prog", with.output}, {"update_without_prog", without.output},
+				     {"lookup", looked}, {"entry_prog_id", prog_id}});
 	}
 };
 

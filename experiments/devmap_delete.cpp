@@ -8,37 +8,14 @@
 // A DEVMAP slot can also be emptied by writing ifindex 0, which a
 // DEVMAP_HASH refuses (-EINVAL).
 //
-// Topology: one namespace "dut" with a veth pair o0 <-> r0 (entries need a
-// real device, resolved in the caller's namespace: updates are made in "dut").
-//
-// Procedure: a 4-entry map with 4-byte values; key 1 = o0, then delete key 1
-// twice, delete key 2 (never set), delete key 4 (== max_entries); look key 1
-// up; then key 1 = o0 again and an update of key 1 with ifindex 0, and a
-// lookup.
-//
-// Observations: errno per delete (0 or the errno's name), errno of the lookup
-// after the delete, errno of the ifindex-0 update and of the lookup after it.
-//
-// Expectation: experiments/devmap-delete.json.
-#include "harness/observe.h"
+// Observations: errno per delete (0 or the errno's name), of the lookup after
+// them, of the ifindex-0 update and of the lookup after it.
 #include "harness/experiment.h"
-#include "netns/netns_scope.h"
+#include "harness/lab.h"
 
 #include <bpf/bpf.h>
-#include <linux/bpf.h>
-#include <unistd.h>
-
-#include <chrono>
-#include <cstring>
-#include <stdexcept>
 
 namespace xdplab {
-
-namespace {
-
-constexpr uint32_t max_entries = 4;
-
-} // namespace
 
 struct DeleteParams {
 	bpf_map_type type;
@@ -48,70 +25,47 @@ class DevmapDelete : public DeclaredExperiment<DeleteParams> {
 public:
 	DevmapDelete()
 		: DeclaredExperiment("devmap-delete",
-				     {{"devmap", {.type = BPF_MAP_TYPE_DEVMAP}},
-				      {"devmap_hash", {.type = BPF_MAP_TYPE_DEVMAP_HASH}}},
+				     {{"devmap", {BPF_MAP_TYPE_DEVMAP}}, {"devmap_hash", {BPF_MAP_TYPE_DEVMAP_HASH}}},
 				     {"delete_errno", "lookup_after_delete_errno", "clear_with_ifindex_0"})
 	{
 	}
 
 	Plan plan(const DeleteParams &p) const override
 	{
-		ProcedurePlan plan;
-		plan.namespaces = {"dut"};
-		plan.veths = {{"dut", "o0", "dut", "r0"}};
-		plan.steps = {"# in <dut>: bpf_map_create(" +
-				      std::string(p.type == BPF_MAP_TYPE_DEVMAP ? "DEVMAP" : "DEVMAP_HASH") +
-				      ", key 4, value 4, max_entries 4); key 1 = ifindex of o0",
-			      "# bpf_map_delete_elem(key 1) twice, (key 2: never set), (key 4: == max_entries)",
-			      "# bpf_map_lookup_elem(key 1)",
-			      "# key 1 = ifindex of o0; bpf_map_update_elem(key 1, 0, BPF_ANY); bpf_map_lookup_elem(key 1)"};
-		plan.run = [p](ProcedureContext &ctx) { return measure(p, ctx); };
-		return plan;
+		return ProcedurePlan{.network = true, .run = [p](Lab &lab) { run(lab, p.type); }};
 	}
 
 private:
-	static Measurement measure(const DeleteParams &p, ProcedureContext &ctx)
+	static constexpr uint32_t kMaxEntries = 4;
+
+	static void run(Lab &lab, bpf_map_type type)
 	{
-		if (p.type == BPF_MAP_TYPE_DEVMAP_HASH && !ctx.has("devmap_hash"))
+		if (type == BPF_MAP_TYPE_DEVMAP_HASH && !lab.has("devmap_hash"))
 			throw SkipSubtest("this kernel has no BPF_MAP_TYPE_DEVMAP_HASH (5.4+)");
-		auto t0 = std::chrono::steady_clock::now();
-		NetnsScope scope(ctx.netns("dut"));
-		const __u32 ifindex = static_cast<__u32>(ctx.ifindex("o0"));
-
-		OwnedFd map(bpf_map_create(p.type, "xdplab_delete", sizeof(__u32), sizeof(__u32), max_entries, nullptr));
-		if (map.get() < 0)
-			throw std::runtime_error(std::string("bpf_map_create: ") + strerror(-map.get()));
-		auto update = [&](uint32_t k, __u32 v) { return bpf_map_update_elem(map.get(), &k, &v, BPF_ANY); };
-		auto remove = [&](uint32_t k) { return bpf_map_delete_elem(map.get(), &k); };
-		auto lookup = [&](uint32_t k) {
+		const __u32 o0 = lab.ifindex("o0"), zero = 0;
+		int map = lab.create("a map of the subtest's type: key 4, value 4, 4 entries",
+				     [&] { return bpf_map_create(type, "xdplab_delete", 4, 4, kMaxEntries, nullptr); });
+		auto set = [&](uint32_t k, const __u32 &v) { return bpf_map_update_elem(map, &k, &v, BPF_ANY); };
+		auto del = [&](uint32_t k) { return bpf_map_delete_elem(map, &k); };
+		auto get = [&](uint32_t k) {
 			__u32 v;
-			return bpf_map_lookup_elem(map.get(), &k, &v);
-		};
-		auto must = [](int ret, const char *what) {
-			if (ret)
-				throw std::runtime_error(std::string(what) + ": " + strerror(-ret));
+			return bpf_map_lookup_elem(map, &k, &v);
 		};
 
-		must(update(1, ifindex), "setting key 1");
-		json deletes = json::object();
-		deletes["present"] = errno_of(remove(1));
-		deletes["deleted_before"] = errno_of(remove(1));
-		deletes["never_set"] = errno_of(remove(2));
-		deletes["key_at_max_entries"] = errno_of(remove(max_entries));
+		lab.must("key 1 = o0", [&] { return set(1, o0); });
+		json deletes;
+		deletes["present"] = lab.step("delete key 1", [&] { return del(1); });
+		deletes["deleted_before"] = lab.step("delete key 1 again", [&] { return del(1); });
+		deletes["never_set"] = lab.step("delete key 2, never set", [&] { return del(2); });
+		deletes["key_at_max_entries"] = lab.step("delete key 4 (== max_entries)", [&] { return del(kMaxEntries); });
+		lab.observe("delete_errno", deletes);
+		lab.observe("lookup_after_delete_errno", lab.step("look key 1 up", [&] { return get(1); }));
 
-		Measurement m;
-		m.observations["delete_errno"] = deletes;
-		m.observations["lookup_after_delete_errno"] = errno_of(lookup(1));
-
-		must(update(1, ifindex), "setting key 1 again");
-		json clear = json::object();
-		clear["update"] = errno_of(update(1, 0));
-		clear["lookup_after"] = errno_of(lookup(1));
-		m.observations["clear_with_ifindex_0"] = clear;
-
-		auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0);
-		m.evidence = {{"ifindex", ifindex}, {"max_entries", max_entries}, {"procedure_us", us.count()}};
-		return m;
+		lab.must("key 1 = o0 again", [&] { return set(1, o0); });
+		lab.observe("clear_with_ifindex_0",
+			    {{"update", lab.step("key 1 = ifindex 0", [&] { return set(1, zero); })},
+			     {"lookup_after", lab.step("look key 1 up", [&] { return get(1); })}});
+		lab.note("ifindex", o0);
 	}
 };
 

@@ -5,115 +5,64 @@
 // program, not the caller's fd, and answers a lookup with its id
 // (__dev_map_alloc_node() stores prog->aux->id, 0 without a program).
 //
-// Topology: one namespace with a veth pair (entries must name a device, and
-// updates resolve the ifindex in the caller's namespace).
-//
-// Procedure: load the redirect chain with 8-byte values and the devmap entry
-// program (BenchPrograms); inside the namespace write key 1 = {o0, fd of the
-// entry program}, where the fd is made to differ from the program's id, and
-// key 2 = {o0, 0}; read both back from user space.
-//
-// Observations: whether the word read back for key 1 is the id from
-// BPF_OBJ_GET_INFO_BY_FD, whether it is the fd that was written, the word
-// for key 2, and whether the ifindex reads back unchanged.
-//
-// Expectation: experiments/devmap-lookup-prog-id.json.
-#include "harness/bench_programs.h"
-#include "harness/bpf_object.h"
-#include "harness/event_stream.h"
+// Observations: whether the word read back for an entry written with the
+// entry program's fd is the program's id (BPF_OBJ_GET_INFO_BY_FD), whether it
+// is the fd written, the word of an entry without a program, and whether the
+// ifindex reads back unchanged.
 #include "harness/experiment.h"
-#include "netns/netns_scope.h"
+#include "harness/lab.h"
 
 #include <bpf/bpf.h>
 #include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
-#include <stdexcept>
 
 namespace xdplab {
 
 struct LookupProgIdParams {
-	Devmap map;
+	const char *map;
 };
 
 class DevmapLookupProgId : public DeclaredExperiment<LookupProgIdParams> {
 public:
 	DevmapLookupProgId()
-		: DeclaredExperiment("devmap-lookup-prog-id",
-				     {{"devmap", {.map = Devmap::Array}}, {"devmap_hash", {.map = Devmap::Hash}}},
+		: DeclaredExperiment("devmap-lookup-prog-id", {{"devmap", {"tx_array"}}, {"devmap_hash", {"tx_hash"}}},
 				     {"prog_word_is_id", "prog_word_is_fd", "ifindex_read_back", "no_prog_word"})
 	{
 	}
 
 	Plan plan(const LookupProgIdParams &p) const override
 	{
-		const std::string map = p.map == Devmap::Hash ? "tx_hash" : "tx_array";
-		ProcedurePlan plan;
-		plan.namespaces = {"dut"};
-		plan.veths = {{"dut", "o0", "dut", "r0"}};
-		plan.steps = {"# load build/bpf/redirect_chain.bpf.o (" + map + " with 8-byte values) and "
-			      "build/bpf/devmap_prog.bpf.o; P = id of xdp_egress (BPF_OBJ_GET_INFO_BY_FD), F = an fd "
-			      "of xdp_egress other than P",
-			      "# inside <dut>: " + map + "[1] = {<ifindex of o0>, F}; " + map + "[2] = {<ifindex of o0>, 0}",
-			      "# user-space lookup of keys 1 and 2: compare the second word with P and F"};
-		Devmap d = p.map;
-		plan.run = [d](ProcedureContext &ctx) { return measure(ctx, d); };
-		return plan;
+		return ProcedurePlan{.network = true, .run = [p](Lab &lab) { run(lab, p.map); }};
 	}
 
 private:
-	static Measurement measure(ProcedureContext &ctx, Devmap d)
+	static void run(Lab &lab, const std::string &map)
 	{
-		const int ifindex = ctx.ifindex("o0");
-		BenchPlan shape;
-		shape.entries = {{d, 0, "o0", true}}; // 8-byte values and the entry program
-		xdplab_ident ident{ctx.run_tag(), ctx.case_id(), 0, 0};
-		BenchPrograms progs(shape, ident, ctx.events());
-		const unsigned id = prog_id_of(progs.entry_fd());
-		const int map_fd = progs.devmap_fd(d);
-
+		// The redirect chain's devmaps have 8-byte values (bpf_devmap_val).
+		const LabObject &chain = lab.load("redirect_chain.bpf.o"), &entry = lab.load("devmap_prog.bpf.o");
+		const unsigned id = entry.id("xdp_egress");
+		const __u32 o0 = lab.ifindex("o0");
 		// An fd equal to the id would make the two readings the same number.
-		int fd = progs.entry_fd(), dup_fd = -1;
-		if (static_cast<unsigned>(fd) == id) {
-			dup_fd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
-			if (dup_fd < 0)
-				throw std::runtime_error(std::string("dup of the entry program fd: ") + strerror(errno));
-			fd = dup_fd;
-		}
+		int fd = entry.fd("xdp_egress");
+		if (static_cast<unsigned>(fd) == id)
+			fd = lab.create("a copy of the entry program's fd", [&] { return fcntl(fd, F_DUPFD_CLOEXEC, 3); });
 
 		bpf_devmap_val with{}, without{}, got_with{}, got_without{};
-		with.ifindex = without.ifindex = static_cast<__u32>(ifindex);
+		with.ifindex = without.ifindex = o0;
 		with.bpf_prog.fd = fd;
-		int err = 0;
-		{
-			NetnsScope scope(ctx.netns("dut"));
-			__u32 k1 = 1, k2 = 2;
-			if (bpf_map_update_elem(map_fd, &k1, &with, BPF_ANY) ||
-			    bpf_map_update_elem(map_fd, &k2, &without, BPF_ANY))
-				err = errno;
-		}
-		if (dup_fd >= 0)
-			close(dup_fd);
-		if (err)
-			throw std::runtime_error(std::string("devmap update: ") + strerror(err));
-		__u32 k1 = 1, k2 = 2;
-		if (bpf_map_lookup_elem(map_fd, &k1, &got_with) || bpf_map_lookup_elem(map_fd, &k2, &got_without))
-			throw std::runtime_error(std::string("devmap lookup: ") + strerror(errno));
+		auto put = [&](uint32_t key, const bpf_devmap_val &v) {
+			return bpf_map_update_elem(chain.map_fd(map), &key, &v, BPF_ANY);
+		};
+		auto get = [&](uint32_t key, bpf_devmap_val &v) { return bpf_map_lookup_elem(chain.map_fd(map), &key, &v); };
+		lab.must(map + "[1] = {o0, fd of xdp_egress}", [&] { return put(1, with); });
+		lab.must(map + "[2] = {o0, no program}", [&] { return put(2, without); });
+		lab.must("look key 1 up", [&] { return get(1, got_with); });
+		lab.must("look key 2 up", [&] { return get(2, got_without); });
 
-		Measurement m;
-		m.observations["prog_word_is_id"] = got_with.bpf_prog.id == id;
-		m.observations["prog_word_is_fd"] = got_with.bpf_prog.fd == fd;
-		m.observations["ifindex_read_back"] =
-			got_with.ifindex == static_cast<__u32>(ifindex) && got_without.ifindex == static_cast<__u32>(ifindex);
-		m.observations["no_prog_word"] = got_without.bpf_prog.id;
-		m.evidence = {{"ifindex", ifindex},
-			      {"prog_id", id},
-			      {"prog_fd_written", fd},
-			      {"read_with_prog", {{"ifindex", got_with.ifindex}, {"prog", got_with.bpf_prog.id}}},
-			      {"read_without_prog", {{"ifindex", got_without.ifindex}, {"prog", got_without.bpf_prog.id}}}};
-		return m;
+		lab.observe("prog_word_is_id", got_with.bpf_prog.id == id);
+		lab.observe("prog_word_is_fd", got_with.bpf_prog.fd == fd);
+		lab.observe("ifindex_read_back", got_with.ifindex == o0 && got_without.ifindex == o0);
+		lab.observe("no_prog_word", got_without.bpf_prog.id);
+		lab.note("prog", {{"id", id}, {"fd_written", fd}, {"read", got_with.bpf_prog.id}});
 	}
 };
 

@@ -10,6 +10,9 @@ namespace xdplab {
 // 0 for success (ret >= 0), else the errno's symbolic name ("ENOENT"): names
 // read better in a report than numbers, and do not depend on the architecture.
 json errno_of(int ret);
+// The other way round: 0 for 0, the number for an errno's name (observations
+// that have always been numbers stay numbers).
+int errno_number(const json &name);
 
 // A file descriptor a procedure made (a map, a program), closed with the object.
 class OwnedFd {

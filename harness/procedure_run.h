@@ -1,6 +1,7 @@
-// Runs a ProcedurePlan (plan.h): builds its small topology (namespaces and
-// veth pairs with run-unique ifindexes), hands the procedure a context, and
-// tears everything down, reporting every teardown problem.
+// Runs a ProcedurePlan (plan.h): builds the lab network if asked for, runs
+// the body with a Lab inside it, and tears everything down, reporting every
+// teardown problem. --explain runs the body with a Lab that only says what
+// each step would do.
 #pragma once
 #include "plan.h"
 
@@ -10,8 +11,8 @@ namespace xdplab {
 
 struct SubtestContext;
 
-Measurement run_procedure(const ProcedurePlan &plan, SubtestContext &ctx);
-// The commands that rebuild its topology, then its steps (--explain).
-void explain_procedure(std::ostream &out, const ProcedurePlan &plan, const SubtestContext &ctx);
+Measurement run_procedure(const ProcedurePlan &plan, const std::string &subtest, SubtestContext &ctx);
+void explain_procedure(std::ostream &out, const ProcedurePlan &plan, const std::string &subtest,
+		       SubtestContext &ctx);
 
 } // namespace xdplab

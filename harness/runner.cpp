@@ -223,7 +223,7 @@ SubtestResult run_one(const Job &job, SubtestContext ctx)
 				r.evidence["evidence_file"] = write_evidence(ctx.options.evidence_dir, exp.id(), job.subtest,
 									      o.document);
 		} else {
-			Measurement m = run_procedure(std::get<ProcedurePlan>(plan), ctx);
+			Measurement m = run_procedure(std::get<ProcedurePlan>(plan), job.subtest, ctx);
 			r.observations = m.observations;
 			r.evidence = m.evidence;
 		}
@@ -364,7 +364,7 @@ void explain_experiments(const std::vector<Selection> &selection, const SubtestC
 		if (auto *c = std::get_if<CasePlan>(&plan))
 			explain_case(out, *c->spec, ctx);
 		else
-			explain_procedure(out, std::get<ProcedurePlan>(plan), ctx);
+			explain_procedure(out, std::get<ProcedurePlan>(plan), job.subtest, ctx);
 	}
 }
 
