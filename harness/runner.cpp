@@ -2,6 +2,7 @@
 
 #include "case/case_experiment.h"
 #include "case/case_run.h"
+#include "case/jq_observations.h"
 #include "kernel_log.h"
 #include "lint.h"
 #include "procedure_run.h"
@@ -263,6 +264,8 @@ RunResults run_experiments(const std::vector<Selection> &selection, const Subtes
 	results.started = iso8601_now();
 	auto run_start = std::chrono::steady_clock::now();
 	const std::vector<Job> jobs = jobs_of(selection);
+	// libbpf-free and slow (~0.3 s): the observations compile while the first topologies are built.
+	std::thread compile_observations(ObservationProgram::compile_registered);
 	std::vector<SubtestResult> done(jobs.size());
 	std::atomic<size_t> next{0};
 	std::atomic<bool> interrupted{false};
@@ -299,6 +302,7 @@ RunResults run_experiments(const std::vector<Selection> &selection, const Subtes
 	worker();
 	for (auto &t : workers)
 		t.join();
+	compile_observations.join();
 	if (interrupted)
 		throw Interrupted();
 	results.experiments = std::move(done);

@@ -155,17 +155,33 @@ ObservationProgram::ObservationProgram(const ObservationSet &set) : set_(set)
 	key_ = it->second;
 }
 
+namespace {
+// Under r.mu: the registered sets compiled together, unless they already are.
+void compile_locked(Registry &r, size_t needed)
+{
+	if (r.compiled && needed < r.compiled_sets)
+		return;
+	r.compiled = std::make_unique<JqState>();
+	r.compiled_sets = r.sets.size();
+	r.compile_error = compile(r.compiled->jq, program_text(r.sets));
+}
+} // namespace
+
+void ObservationProgram::compile_registered()
+{
+	Registry &r = registry();
+	std::lock_guard<std::mutex> lock(r.mu);
+	if (!r.sets.empty())
+		compile_locked(r, r.sets.size() - 1);
+}
+
 json ObservationProgram::evaluate(const json &evidence) const
 {
 	Registry &r = registry();
 	std::string why;
 	{
 		std::lock_guard<std::mutex> lock(r.mu);
-		if (!r.compiled || key_ >= r.compiled_sets) {
-			r.compiled = std::make_unique<JqState>();
-			r.compiled_sets = r.sets.size();
-			r.compile_error = compile(r.compiled->jq, program_text(r.sets));
-		}
+		compile_locked(r, key_);
 		if (r.compile_error.empty()) {
 			if (auto out = run(r.compiled->jq, key_, evidence, why))
 				return *out;

@@ -40,6 +40,9 @@ public:
 	// Each observation's value (the expression's first output; null when it
 	// has none). Throws JqError naming the observation that failed.
 	json evaluate(const json &evidence) const;
+	// Compiles every set registered so far (a run starts it on a thread of
+	// its own, so that the first subtest to finish does not wait for it).
+	static void compile_registered();
 
 private:
 	size_t key_;
