@@ -158,9 +158,10 @@ ExpectationFile parse_expectations_doc(const json &doc, const std::string &path,
 
 	ExpectationFile f;
 	f.path = path;
+	f.document = doc;
 	f.id = rd.string_of(doc, "id", "");
 	f.title = rd.string_of(doc, "title", "");
-	if (doc.contains("seed") || !locate) // the catalog's files name their seed; a user's case may have none
+	if (doc.contains("seed")) // a user's own question may have none
 		f.seed = rd.string_of(doc, "seed", "");
 	f.claim = rd.string_of(doc, "claim", "");
 

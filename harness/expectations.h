@@ -61,6 +61,7 @@ struct SubtestExpectation {
 
 struct ExpectationFile {
 	std::string path;
+	json document; // as read: results carry it, so that a report needs no expectation files
 	std::string id, title, seed, claim;
 	std::vector<Requirement> requires_;
 	Headline headline; // for every subtest without its own

@@ -260,9 +260,19 @@ void write_report(const std::vector<ResultFile> &current, const std::optional<st
 		  const std::string &out_dir, const ReportOptions &options, std::ostream &notes)
 {
 	fs::create_directories(out_dir);
+	// What the results carry; the expectation files only for results written
+	// before they carried it.
 	std::vector<ExpectationFile> expectations;
+	std::set<std::string> ids;
+	for (const auto &f : current)
+		if (f.results.catalog.is_object())
+			for (auto it = f.results.catalog.begin(); it != f.results.catalog.end(); ++it)
+				if (ids.insert(it.key()).second)
+					expectations.push_back(parse_expectations_doc(it.value(), f.path + ": catalog/" + it.key()));
 	if (!options.expectations_dir.empty())
-		expectations = load_expectation_files(options.expectations_dir);
+		for (auto &e : load_expectation_files(options.expectations_dir))
+			if (ids.insert(e.id).second)
+				expectations.push_back(std::move(e));
 	Report r = make_report(current, baseline, expectations);
 	write_file_atomic(out_dir + "/report.md", r.markdown);
 	write_file_atomic(out_dir + "/report.html", r.html);

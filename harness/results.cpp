@@ -82,6 +82,8 @@ json to_json(const RunResults &r)
 		doc["runner"] = r.runner;
 	if (!r.benchmarks.is_null())
 		doc["benchmarks"] = r.benchmarks;
+	if (!r.catalog.is_null())
+		doc["catalog"] = r.catalog;
 	doc["experiments"] = json::array();
 	for (const auto &e : r.experiments) {
 		doc["experiments"].push_back({{"id", e.id},
@@ -112,6 +114,7 @@ RunResults results_from_json(const json &doc)
 	r.duration_ms = doc.value("duration_ms", 0L);
 	r.runner = doc.value("runner", json());
 	r.benchmarks = doc.value("benchmarks", json());
+	r.catalog = doc.value("catalog", json());
 	for (const auto &e : doc.at("experiments")) {
 		SubtestResult s;
 		s.id = e.at("id").get<std::string>();

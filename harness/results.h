@@ -44,6 +44,10 @@ struct RunResults {
 	json runner;
 	// The cost bench's figures (harness/cost/benchmarks.h); null when none ran.
 	json benchmarks;
+	// The expectation documents of the experiments that ran (id -> document):
+	// titles, claims, headlines and seed claims for the report, also of a
+	// user's case files that live nowhere else.
+	json catalog;
 	Summary summary() const;
 	// 0 nothing deviates or errs, 1 something deviates, 2 something errs.
 	int exit_code() const;

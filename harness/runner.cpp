@@ -56,8 +56,9 @@ std::vector<CatalogEntry> load_catalog(const std::string &dir, bool check_observ
 		out.push_back(std::move(e));
 	}
 	// Experiments that are case files: <id>.yaml, their expectations inside.
-	for (auto &c : load_cases(case_files_in({dir}), check_observations))
-		out.push_back(std::move(c));
+	if (auto files = case_files_in({dir}); !files.empty())
+		for (auto &c : load_cases(files, check_observations))
+			out.push_back(std::move(c));
 	std::set<std::string> ids;
 	for (const auto &e : out)
 		if (!ids.insert(e.experiment->id()).second)
@@ -70,6 +71,8 @@ std::vector<CatalogEntry> load_catalog(const std::string &dir, bool check_observ
 std::vector<CatalogEntry> load_cases(const std::vector<std::string> &files, bool check_observations)
 {
 	std::vector<CatalogEntry> out;
+	if (files.empty())
+		throw ConfigError("no case files (*.yaml) there");
 	for (const auto &f : files) {
 		try {
 			CaseFile file = load_case_file(f, check_observations);
@@ -307,6 +310,9 @@ RunResults run_experiments(const std::vector<Selection> &selection, const Subtes
 		throw Interrupted();
 	results.experiments = std::move(done);
 	results.duration_ms = ms_since(run_start);
+	results.catalog = json::object();
+	for (const auto &sel : selection)
+		results.catalog[sel.entry->expectations.id] = sel.entry->expectations.document;
 	return results;
 }
 

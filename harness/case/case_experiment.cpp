@@ -43,8 +43,8 @@ std::vector<std::string> case_files_in(const std::vector<std::string> &paths)
 			out.push_back(p);
 			continue;
 		}
-		std::vector<std::string> found;
-		for (const auto &e : fs::directory_iterator(p))
+		std::vector<std::string> found; // each case may sit in a directory of its own (examples/)
+		for (const auto &e : fs::recursive_directory_iterator(p))
 			if (e.is_regular_file() && (e.path().extension() == ".yaml" || e.path().extension() == ".yml") &&
 			    e.path().filename().string().front() != '_')
 				found.push_back(e.path().string());
