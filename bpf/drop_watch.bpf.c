@@ -46,7 +46,7 @@ static __always_inline int harness_ifindex(int ifindex)
 	return ifindex >= 0x10000000 && ifindex < 0x20000000;
 }
 
-static __always_inline int kfree(struct sk_buff *skb, __u32 reason)
+static __always_inline int kfree(struct sk_buff *skb, __u64 location, __u32 reason)
 {
 	struct net_device *dev = BPF_CORE_READ(skb, dev);
 	struct xdplab_drop_record *r;
@@ -68,6 +68,7 @@ static __always_inline int kfree(struct sk_buff *skb, __u32 reason)
 	r->kind = XDPLAB_RECORD_KFREE_SKB;
 	r->ifindex = ifindex;
 	r->reason = reason;
+	r->location = location;
 	head = BPF_CORE_READ(skb, head);
 	nh = BPF_CORE_READ(skb, network_header);
 	/* The IP header on: whatever of it was still there when the skb went. */
@@ -81,14 +82,14 @@ static __always_inline int kfree(struct sk_buff *skb, __u32 reason)
 SEC("raw_tp/kfree_skb")
 int kfree_skb_reason(struct bpf_raw_tracepoint_args *ctx)
 {
-	return kfree((struct sk_buff *)ctx->args[0], (__u32)ctx->args[2]);
+	return kfree((struct sk_buff *)ctx->args[0], ctx->args[1], (__u32)ctx->args[2]);
 }
 
 /* Before: kfree_skb(skb, location); the kernel refuses to attach the one above. */
 SEC("raw_tp/kfree_skb")
 int kfree_skb_plain(struct bpf_raw_tracepoint_args *ctx)
 {
-	return kfree((struct sk_buff *)ctx->args[0], 0);
+	return kfree((struct sk_buff *)ctx->args[0], ctx->args[1], 0);
 }
 
 /*

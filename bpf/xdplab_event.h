@@ -112,6 +112,7 @@ struct xdplab_drop_record {
 	__u32 prog_id; /* verdict: the watched program */
 	__u32 len;     /* valid bytes */
 	__u32 pad;
+	__u64 location; /* kfree_skb: the address that freed it */
 	__u8 bytes[96];
 };
 

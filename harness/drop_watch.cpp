@@ -8,7 +8,9 @@
 #include "drop_watch.skel.h"
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
+#include <fstream>
 #include <functional>
 #include <stdexcept>
 
@@ -114,6 +116,7 @@ int DropWatch::on_record(void *ctx, void *data, size_t size)
 	d.ifindex = static_cast<int>(r->ifindex);
 	d.value = r->reason;
 	d.prog_id = r->prog_id;
+	d.location = r->location;
 	d.bytes.assign(r->bytes, r->bytes + std::min<size_t>(r->len, sizeof(r->bytes)));
 	self->records_.push_back(std::move(d));
 	return 0;
@@ -141,6 +144,27 @@ std::string DropWatch::reason_name(uint32_t reason) const
 		return "";
 	auto it = reasons_.find(reason);
 	return it == reasons_.end() ? "reason " + std::to_string(reason) : it->second;
+}
+
+std::string DropWatch::symbol(uint64_t address)
+{
+	std::lock_guard<std::mutex> lock(mu_);
+	if (!symbols_read_) {
+		symbols_read_ = true;
+		std::ifstream in("/proc/kallsyms");
+		std::string line;
+		while (std::getline(in, line)) {
+			char type = 0;
+			unsigned long long at = 0;
+			char name[256];
+			if (sscanf(line.c_str(), "%llx %c %255s", &at, &type, name) == 3 && at && (type == 't' || type == 'T'))
+				symbols_[at] = name;
+		}
+	}
+	auto it = symbols_.upper_bound(address);
+	if (address == 0 || it == symbols_.begin())
+		return "";
+	return std::prev(it)->second;
 }
 
 unsigned long long DropWatch::lost() const

@@ -30,6 +30,7 @@ struct DropRecord {
 	int ifindex = 0;      // kfree_skb: the skb's device
 	uint32_t value = 0;   // kfree_skb: the reason code; verdict: the XDP action
 	unsigned prog_id = 0; // verdict: the watched program
+	uint64_t location = 0; // kfree_skb: where in the kernel
 	std::vector<uint8_t> bytes; // kfree_skb: from the IP header; verdict: from the Ethernet header
 };
 
@@ -54,6 +55,9 @@ public:
 	// "NOT_SPECIFIED", "IP_INADDRERRORS", ...; "" before 5.17 (no reasons).
 	std::string reason_name(uint32_t reason) const;
 	bool has_reasons() const { return with_reason_; }
+	// The kernel function an address is in ("veth_xdp_rcv_skb"), from
+	// /proc/kallsyms; "" when it cannot be told (addresses hidden).
+	std::string symbol(uint64_t address);
 	unsigned long long lost() const;
 
 	// Watches what an XDP program returns for each frame (fexit; needs the
@@ -68,6 +72,8 @@ private:
 	bool with_reason_ = false;
 	std::vector<DropRecord> records_;
 	std::map<uint32_t, std::string> reasons_;
+	std::map<uint64_t, std::string> symbols_; // address -> name, the kernel's text symbols
+	bool symbols_read_ = false;
 };
 
 class VerdictWatch {

@@ -36,7 +36,8 @@ json drop_records_json(const CaseLab &lab)
 	for (const auto &d : lab.got.drops) {
 		json j;
 		if (d.kind == DropRecord::Kind::KfreeSkb) {
-			j = {{"kind", "kfree_skb"}, {"ifindex", d.ifindex}, {"reason", lab.ctx.drops->reason_name(d.value)}};
+			j = {{"kind", "kfree_skb"}, {"ifindex", d.ifindex}, {"reason", lab.ctx.drops->reason_name(d.value)},
+			     {"at", lab.ctx.drops->symbol(d.location)}};
 		} else {
 			j = {{"kind", "verdict"}, {"prog_id", d.prog_id}, {"action", d.value < 5 ? actions[d.value] : std::to_string(d.value)}};
 		}

@@ -142,8 +142,9 @@ void CaseLab::add_drop_evidence(Flow &f, size_t from,
 		if (!id)
 			continue;
 		if (d.kind == DropRecord::Kind::KfreeSkb) {
-			std::string reason = ctx.drops->reason_name(d.value);
-			f.skb_drops.emplace(*id, reason.empty() ? "(no reasons before 5.17)" : reason);
+			std::string reason = ctx.drops->reason_name(d.value), where = ctx.drops->symbol(d.location);
+			f.skb_drops.emplace(*id, (reason.empty() ? "(no reasons before 5.17)" : reason) +
+							 (where.empty() ? "" : " at " + where));
 		} else if (d.value == kXdpAborted || d.value == kXdpDrop) {
 			f.program_drops.insert(*id);
 			f.program_abort_records += d.value == kXdpAborted;

@@ -149,6 +149,11 @@ void encode_btf(const json &v, const btf *b, uint32_t id, const SymbolValues &sy
 	if (btf_is_int(t)) {
 		if (btf_int_offset(t) || btf_int_bits(t) % 8)
 			fail(where, "bit-sized integers cannot be written");
+		// ipv4(...) into a __u32 (or any bytes of the integer's size): as they are, network order.
+		if (auto bytes = bytes_of(v, sym, where); bytes && bytes->size() == t->size) {
+			put_bytes(*bytes, t->size, where, out);
+			return;
+		}
 		put_integer(v, t->size, btf_int_encoding(t) & BTF_INT_SIGNED, sym, where, out);
 	} else if (btf_is_any_enum(t)) {
 		if (v.is_string() && !parse_symbol(v)) {
