@@ -33,8 +33,12 @@ nlohmann::json Accounting::to_json() const
 			    {"line", line()}};
 	if (!kernel_drops.empty())
 		j["kernel_drops"] = kernel_drops;
-	if (!parked_on.empty())
+	if (!parked_on.empty()) {
 		j["parked_on_ifindex"] = parked_on;
+		for (int i : parked_on)
+			if (device_names.count(i))
+				j["parked_on"].push_back(device_names.at(i));
+	}
 	return j;
 }
 
@@ -55,9 +59,15 @@ std::string Accounting::line() const
 		s += ")";
 	}
 	if (parked) {
-		s += ", " + std::to_string(parked) + " parked (accepted for transmission by ifindex";
-		for (int i : parked_on)
-			s += " " + std::to_string(i);
+		s += ", " + std::to_string(parked) + " parked (accepted for transmission by";
+		bool first = true;
+		for (int i : parked_on) {
+			auto name = device_names.find(i);
+			s += (first ? " " : ", ") +
+			     (name != device_names.end() ? name->second + " (ifindex " + std::to_string(i) + ")"
+							 : "ifindex " + std::to_string(i));
+			first = false;
+		}
 		s += ", never received: queued in the peer's ring, not polled)";
 	}
 	if (unaccounted)
@@ -144,6 +154,9 @@ Accounting account(const Flow &f)
 	if (parked > 0) {
 		a.parked = parked;
 		a.parked_on = accepted_on;
+		for (int i : accepted_on)
+			if (f.device_names.count(i))
+				a.device_names[i] = f.device_names.at(i);
 		remaining -= parked;
 	}
 	a.unaccounted = remaining;

@@ -28,6 +28,7 @@ struct Accounting {
 	int unaccounted = 0;
 	std::map<std::string, int> kernel_drops; // "xdp_bulk_tx err=-6" -> frames it explains
 	std::set<int> parked_on;                 // devices whose transmit accepted the parked frames
+	std::map<int, std::string> device_names; // ifindex -> link name, for the line
 	bool complete() const { return unaccounted == 0; }
 	nlohmann::json to_json() const;
 	// One line for people: "10 sent: 0 delivered, 10 dropped by the kernel (xdp_bulk_tx err=-6: 10)".
@@ -46,6 +47,7 @@ struct Flow {
 	std::vector<TraceRecord> tracepoints;      // the subtest's, while the flow ran
 	std::set<unsigned> entry_progs;            // devmap entry programs: their exceptions are stage-2 records
 	std::set<unsigned> case_programs;          // every program of the subtest
+	std::map<int, std::string> device_names;   // the subtest's links, by ifindex
 };
 
 Accounting account(const Flow &f);

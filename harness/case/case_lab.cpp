@@ -60,8 +60,10 @@ void CaseLab::start_collecting()
 
 		}
 	}
-	for (const auto &[name, l] : net.links)
+	for (const auto &[name, l] : net.links) {
 		who_.ifindexes.insert(l.ifindex);
+		programs_.device_names[l.ifindex] = name;
+	}
 	// Programs stored in devmap entries: their verdicts are stage-2 events.
 	for (const auto &e : spec.entries)
 		for_each_symbol(e.value, [&](const Symbol &s) {

@@ -129,6 +129,11 @@ BOOST_AUTO_TEST_CASE(xdp_tx_dropped_or_parked_is_told_apart)
 	BOOST_TEST(b.parked == 10);
 	BOOST_TEST(b.parked_on == (std::set<int>{7}));
 	BOOST_TEST(b.dropped_by_kernel == 0);
+	// The line names the device when the subtest's links are known.
+	parked.device_names = {{7, "fwd"}};
+	BOOST_TEST(account(parked).line() ==
+		   "10 sent: 0 delivered, 10 parked (accepted for transmission by fwd (ifindex 7), never received: "
+		   "queued in the peer's ring, not polled)");
 	// Accepted and delivered is not parked.
 	parked.delivered = ids(0, 10);
 	BOOST_TEST(account(parked).parked == 0);
