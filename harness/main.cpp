@@ -275,6 +275,8 @@ int run_here(const Options &o, const std::vector<Selection> &selection, SubtestC
 		std::cerr << "xdplab: run " << base.run_id << " on kernel " << base.kernel.release << " ("
 			  << base.kernel.version.str() << "), " << base.options.jobs << " subtest(s) at once\n";
 		KernelLogWatch kernel_log;
+		if (auto log = read_kernel_log(); !log.empty())
+			base.kernel_log_from = log.back().seq + 1;
 		results = run_experiments(selection, base, std::cerr, &kernel_log);
 		for (auto &r : splat_results(kernel_log.finish(), selection))
 			results.experiments.push_back(std::move(r));

@@ -48,6 +48,9 @@ struct SubtestContext {
 	DropWatch *drops = nullptr;    // kfree_skb and XDP verdicts; null where the kernel cannot watch them
 	std::string drops_unwatched;   // why drops is null
 	std::ostream *notes = nullptr; // where --keep says what it left up
+	// The kernel log's first record of this run (/dev/kmsg sequence number):
+	// results keep only what the run may have caused, not the whole boot.
+	unsigned long long kernel_log_from = 0;
 	std::function<void()> check_interrupt = [] {};
 
 	// Part of every namespace name, so that the topologies of concurrent or

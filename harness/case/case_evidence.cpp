@@ -106,6 +106,15 @@ json evidence_summary(const CaseLab &lab, const Accounting &tagged, const json &
 {
 	json s = lab.evidence;
 	s["packets_sent"] = lab.next_seq;
+	if (s.contains("kernel_log")) {
+		// The observations read the whole buffer (a once-per-boot warning
+		// may predate the run); the results keep the run's own lines.
+		json during = json::array();
+		for (const auto &r : s["kernel_log"])
+			if (r["seq"].get<unsigned long long>() >= lab.ctx.kernel_log_from)
+				during.push_back(r);
+		s["kernel_log"] = {{"records_in_buffer", s["kernel_log"].size()}, {"during_run", during}};
+	}
 	s["accounting"] = tagged.to_json();
 	s["ifindex"] = json::object();
 	for (const auto &[name, l] : lab.net.links)

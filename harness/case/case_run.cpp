@@ -186,7 +186,7 @@ void read_state(CaseLab &lab)
 	if (lab.spec.kernel_log) { // the whole buffer: a once-per-boot warning may predate the subtest
 		json log = json::array();
 		for (const auto &r : read_kernel_log())
-			log.push_back({{"usec", r.usec}, {"text", r.text}});
+			log.push_back({{"seq", r.seq}, {"usec", r.usec}, {"text", r.text}});
 		lab.evidence["kernel_log"] = log;
 	}
 }

@@ -33,7 +33,7 @@ std::string build_initramfs(const KernelImage &k, const GuestPlan &plan, const s
 // The /init script (exposed for tests).
 std::string guest_init_script(const std::vector<std::string> &harness_args, bool has_veth_module);
 
-// Results travel as: "XDPLAB-RESULTS-BEGIN <sha256> <exit code>", base64 lines,
+// Results travel as: "XDPLAB-RESULTS-BEGIN <sha256> <exit code> [gzip]", base64 lines,
 // "XDPLAB-RESULTS-END". Decodes them from what the serial port wrote
 // (tolerating CR/LF translation); throws if missing, truncated or corrupt.
 struct GuestResults {
@@ -43,6 +43,7 @@ struct GuestResults {
 GuestResults decode_results_block(const std::string &serial_text);
 
 std::string base64_decode(const std::string &in);
+std::string gunzip(const std::string &in);
 std::string sha256_hex(const std::string &data);
 
 } // namespace xdplab

@@ -39,6 +39,14 @@ BOOST_AUTO_TEST_CASE(results_block_is_checked_and_decoded)
 	BOOST_CHECK_THROW(decode_results_block(corrupt), std::runtime_error);
 	BOOST_CHECK_THROW(decode_results_block("XDPLAB-RESULTS-BEGIN " + sha + " 0\neyJhIjogMX0K\n"), std::runtime_error);
 	BOOST_CHECK_THROW(decode_results_block("[ 1.0] Kernel panic - not syncing"), std::runtime_error);
+
+	// Compressed, as the guest sends it ("gzip -c | base64"); a cut stream is refused.
+	std::string gz = "H4sIAAAAAAAAA6tWSlSyUjCs5QIA+qFHXAkAAAA=";
+	GuestResults z = decode_results_block("XDPLAB-RESULTS-BEGIN " + sha + " 0 gzip\r\n" + gz + "\r\nXDPLAB-RESULTS-END\r\n");
+	BOOST_TEST(z.json_text == json);
+	BOOST_CHECK_THROW(decode_results_block("XDPLAB-RESULTS-BEGIN " + sha + " 0 gzip\n" + gz.substr(0, 20) +
+					       "\nXDPLAB-RESULTS-END\n"),
+			  std::runtime_error);
 }
 
 BOOST_AUTO_TEST_CASE(init_runs_the_harness_and_reports_on_ttyS1)
