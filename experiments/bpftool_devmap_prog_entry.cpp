@@ -11,7 +11,6 @@
 // program, exit status of one without it, whether a lookup with bpftool
 // shows the program id of an entry libbpf wrote with the program's fd, and
 // whether bpftool could set an entry program at all.
-#include "harness/command.h"
 #include "harness/experiment.h"
 #include "harness/lab.h"
 
@@ -38,7 +37,7 @@ private:
 	{
 		// The redirect chain's devmaps have 8-byte values (bpf_devmap_val).
 		const LabObject &chain = lab.load("redirect_chain.bpf.o"), &entry = lab.load("devmap_prog.bpf.o");
-		const std::string map = std::to_string(chain.map_id("tx_array")), tool = bpftool_path();
+		const std::string map = std::to_string(chain.map_id("tx_array")), tool = "bpftool";
 		const uint32_t o0 = lab.ifindex("o0"), prog_id = entry.id("xdp_egress");
 		// bpftool takes a key and a value as their bytes, little-endian.
 		auto bpftool = [&](std::vector<std::string> argv, uint32_t key, std::vector<uint32_t> words) {

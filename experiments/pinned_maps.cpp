@@ -8,7 +8,6 @@
 // XDP_PASS slot holds 100 packets and 100 frame lengths of bytes, the other
 // slots 0, as the loader itself reads them), reader ("bpftool"),
 // read_after_loader_closed (the same values once the loader let go).
-#include "harness/command.h"
 #include "harness/experiment.h"
 #include "harness/lab.h"
 #include "netns/naming.h"
@@ -48,7 +47,7 @@ private:
 		if (!lab.has("bpffs"))
 			throw SkipSubtest("no bpffs mounted at " + pin_root() + " (mount -t bpf bpf " + pin_root() + ")");
 		const std::string path = lab.pin("stats_map");
-		auto dump = [&] { return json::parse(lab.tool({bpftool_path(), "-j", "map", "dump", "pinned", path}).output, nullptr, false); };
+		auto dump = [&] { return json::parse(lab.tool({"bpftool", "-j", "map", "dump", "pinned", path}).output, nullptr, false); };
 		std::vector<uint8_t> frame = lab.tagged_frame();
 		json expected = json::array({{0, 0}, {0, 0}, {kFrames, kFrames * frame.size()}, {0, 0}, {0, 0}}); // XDP_PASS
 		json loader = json::array(), while_loaded;

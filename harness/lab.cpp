@@ -163,6 +163,13 @@ int Lab::create(const std::string &what, const std::function<int()> &op)
 CommandResult Lab::tool(const std::vector<std::string> &argv)
 {
 	std::vector<std::string> in_dut = argv;
+	// By name, as a reader would write it: `ip netns exec` searches a PATH
+	// that for root on a fresh Debian may lack /usr/sbin.
+	if (!in_dut.empty() && in_dut[0].find('/') == std::string::npos) {
+		std::string path = in_dut[0] == "bpftool" ? bpftool_path() : find_tool(in_dut[0]);
+		if (!path.empty())
+			in_dut[0] = path;
+	}
 	if (!net_.ns.empty())
 		in_dut.insert(in_dut.begin(), {"ip", "netns", "exec", net_.ns});
 	if (explaining()) {

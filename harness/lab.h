@@ -9,7 +9,8 @@
 //   3. lab.step(what, op): one action, said in words and run; its result is
 //      an observation value: 0, or the errno's name ("ENOENT"). --explain
 //      prints the words of every step without running any: the explanation
-//      is the body itself, never a restated text.
+//      is the body itself, never a restated text. errno_of(ret) and
+//      errno_number(value) (observe.h) turn a return into that value and back.
 //   4. lab.load(file, programs): a BPF object, the harness's own by file name
 //      or any other; lab.create(what, op) owns a file descriptor op made;
 //      lab.try_attach(link, fd, mode) attaches and detaches at once.
@@ -76,7 +77,7 @@ public:
 	json step(const std::string &what, const std::function<int()> &op);
 	void must(const std::string &what, const std::function<int()> &op); // a setup step: throws when it fails
 	int create(const std::string &what, const std::function<int()> &op); // an fd (owned) or -errno
-	CommandResult tool(const std::vector<std::string> &argv);           // run as written, inside dut
+	CommandResult tool(const std::vector<std::string> &argv);           // run inside dut; argv[0] by name ("bpftool")
 
 	// Attaches to a link of the lab network and detaches again at once: the
 	// errno (0 when it attached) and the kernel's extack.
