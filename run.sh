@@ -12,7 +12,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 build="$here/build"
 
 # Build and run-time dependencies, by Debian package name.
-deps=(cmake make g++ pkg-config clang llvm libbpf-dev libelf-dev zlib1g-dev bpftool
+deps=(cmake make g++ pkg-config clang llvm libbpf-dev libelf-dev zlib1g-dev libmnl-dev bpftool
       libboost-dev libboost-filesystem-dev libboost-test-dev nlohmann-json3-dev libcli11-dev
       libyaml-cpp-dev libjq-dev
       iproute2 ethtool iputils-ping util-linux)

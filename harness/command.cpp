@@ -1,5 +1,7 @@
 #include "command.h"
 
+#include "../netns/netns_scope.h"
+
 // Boost.Process offers vfork only where the feature macros claim an old
 // POSIX; glibc has vfork whatever they say (why it is wanted: run_command).
 #define BOOST_POSIX_HAS_VFORK 1
@@ -9,11 +11,13 @@
 
 #include <fcntl.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <optional>
 #include <system_error>
 #include <thread>
@@ -124,7 +128,62 @@ std::string read_all(int fd)
 
 } // namespace
 
+namespace {
+
+// The namespace's file, opened by the parent: the vfork child only calls setns().
+struct NetnsFd {
+	int fd = -1;
+	explicit NetnsFd(const std::string &ns)
+	{
+		if (ns.empty())
+			return;
+		fd = open(netns_path(ns).c_str(), O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			throw std::runtime_error("cannot open network namespace " + ns + ": " + strerror(errno));
+	}
+	~NetnsFd()
+	{
+		if (fd >= 0)
+			close(fd);
+	}
+};
+
+// A process group of its own: a terminal's Ctrl-C reaches the harness, which
+// tears down in order, and not the tool doing part of the teardown. Then the
+// namespace, if any; 127, as a shell says "could not run it", if that fails.
+auto child_setup(int netns_fd)
+{
+	return bp::extend::on_exec_setup = [netns_fd](auto &) {
+		setpgid(0, 0);
+		if (netns_fd >= 0 && setns(netns_fd, CLONE_NEWNET) != 0)
+			_exit(127);
+	};
+}
+
+CommandResult run_in(const std::string &ns, const std::vector<std::string> &argv, const std::string &stdin_text);
+
+} // namespace
+
 CommandResult run_command(const std::vector<std::string> &argv, const std::string &stdin_text)
+{
+	return run_in("", argv, stdin_text);
+}
+
+CommandResult run_command_in(const std::string &ns, const std::vector<std::string> &argv)
+{
+	return run_in(ns, argv, "");
+}
+
+std::vector<std::string> netns_exec_argv(const std::string &ns, const std::vector<std::string> &argv)
+{
+	std::vector<std::string> out{"ip", "netns", "exec", ns};
+	out.insert(out.end(), argv.begin(), argv.end());
+	return out;
+}
+
+namespace {
+
+CommandResult run_in(const std::string &ns, const std::vector<std::string> &argv, const std::string &stdin_text)
 {
 	if (argv.empty())
 		throw std::invalid_argument("run_command: empty argv");
@@ -132,14 +191,13 @@ CommandResult run_command(const std::vector<std::string> &argv, const std::strin
 	if (exe.empty())
 		throw std::runtime_error("required tool not found: " + argv[0]);
 
+	NetnsFd netns(ns);
 	bp::pipe out = cloexec_pipe();
 	std::vector<std::string> args(argv.begin() + 1, argv.end());
-	// A process group of its own: a terminal's Ctrl-C reaches the harness,
-	// which tears down in order, and not the `ip netns del` doing the teardown.
 	// vfork, not fork: copying the page tables of a large multi-threaded
-	// process for every `ip` (and the copy-on-write faults and TLB shootdowns
+	// process for every tool (and the copy-on-write faults and TLB shootdowns
 	// that follow in the threads still running) cost more than the tools.
-	auto own_group = bp::extend::on_exec_setup = [](auto &) { setpgid(0, 0); };
+	auto own_group = child_setup(netns.fd);
 	std::optional<bp::child> child;
 	std::thread writer;
 	if (stdin_text.empty()) {
@@ -160,6 +218,8 @@ CommandResult run_command(const std::vector<std::string> &argv, const std::strin
 	r.exit_code = child->exit_code();
 	return r;
 }
+
+} // namespace
 
 CommandResult run_checked(const std::vector<std::string> &argv, const std::string &stdin_text)
 {
@@ -182,16 +242,18 @@ struct BackgroundCommand::State {
 	CommandResult result;
 };
 
-BackgroundCommand::BackgroundCommand(const std::vector<std::string> &argv) : s_(std::make_unique<State>())
+BackgroundCommand::BackgroundCommand(const std::vector<std::string> &argv, const std::string &ns)
+	: s_(std::make_unique<State>())
 {
 	if (argv.empty())
 		throw std::invalid_argument("BackgroundCommand: empty argv");
 	std::string exe = find_tool(argv[0]);
 	if (exe.empty())
 		throw std::runtime_error("required tool not found: " + argv[0]);
+	NetnsFd netns(ns);
 	s_->out = cloexec_pipe();
 	std::vector<std::string> args(argv.begin() + 1, argv.end());
-	auto own_group = bp::extend::on_exec_setup = [](auto &) { setpgid(0, 0); };
+	auto own_group = child_setup(netns.fd);
 	s_->child.emplace(exe, bp::args(args), (bp::std_out & bp::std_err) > s_->out, bp::std_in < bp::null, own_group,
 			  bp::posix::use_vfork);
 	int fd = s_->out.native_source();

@@ -29,13 +29,23 @@ CommandResult run_command(const std::vector<std::string> &argv, const std::strin
 // Same, but a non-zero exit is a CommandError carrying the tool's message.
 CommandResult run_checked(const std::vector<std::string> &argv, const std::string &stdin_text = {});
 
+// argv run inside network namespace ns, as `ip netns exec NS argv...` would
+// run it, but in one process: the child enters the namespace itself before
+// it execs (a TCG guest pays a few hundred milliseconds for every exec).
+// Nothing else of `ip netns exec` is needed by the tools run this way (it
+// also remounts /sys for the namespace; ping, ethtool and bpftool use sockets).
+CommandResult run_command_in(const std::string &ns, const std::vector<std::string> &argv);
+// How to type the same by hand.
+std::vector<std::string> netns_exec_argv(const std::string &ns, const std::vector<std::string> &argv);
+
 // A tool running while the harness goes on (a ping whose requests are
 // accounted for as they go): output collected in the background; stopped
 // with SIGINT when it has nothing more to tell, killed if still running when
 // the object goes away.
 class BackgroundCommand {
 public:
-	explicit BackgroundCommand(const std::vector<std::string> &argv);
+	// ns: "" to stay in this namespace, else as run_command_in.
+	explicit BackgroundCommand(const std::vector<std::string> &argv, const std::string &ns = "");
 	~BackgroundCommand();
 	BackgroundCommand(const BackgroundCommand &) = delete;
 	BackgroundCommand &operator=(const BackgroundCommand &) = delete;

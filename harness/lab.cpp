@@ -138,7 +138,14 @@ json Lab::step(const std::string &what, const std::function<int()> &op)
 		return 0;
 	}
 	ctx_.check_interrupt();
-	return errno_of(op());
+	json result = errno_of(op());
+	record({{"step", what}, {"result", result}});
+	return result;
+}
+
+void Lab::record(json step)
+{
+	m_.evidence["steps"].push_back(std::move(step));
 }
 
 void Lab::must(const std::string &what, const std::function<int()> &op)
@@ -157,26 +164,27 @@ int Lab::create(const std::string &what, const std::function<int()> &op)
 	int fd = op();
 	if (fd >= 0)
 		fds_.push_back(fd);
+	record({{"create", what}, {"result", fd >= 0 ? json("fd") : errno_of(fd)}});
 	return fd;
 }
 
 CommandResult Lab::tool(const std::vector<std::string> &argv)
 {
-	std::vector<std::string> in_dut = argv;
-	// By name, as a reader would write it: `ip netns exec` searches a PATH
-	// that for root on a fresh Debian may lack /usr/sbin.
-	if (!in_dut.empty() && in_dut[0].find('/') == std::string::npos) {
-		std::string path = in_dut[0] == "bpftool" ? bpftool_path() : find_tool(in_dut[0]);
+	std::vector<std::string> resolved = argv;
+	// By name, as a reader would write it; PATH for root on a fresh Debian
+	// may lack /usr/sbin.
+	if (!resolved.empty() && resolved[0].find('/') == std::string::npos) {
+		std::string path = resolved[0] == "bpftool" ? bpftool_path() : find_tool(resolved[0]);
 		if (!path.empty())
-			in_dut[0] = path;
+			resolved[0] = path;
 	}
-	if (!net_.ns.empty())
-		in_dut.insert(in_dut.begin(), {"ip", "netns", "exec", net_.ns});
 	if (explaining()) {
-		*explain_ << shell_join(in_dut) << "\n";
+		*explain_ << shell_join(net_.ns.empty() ? resolved : netns_exec_argv(net_.ns, resolved)) << "\n";
 		return {0, ""};
 	}
-	return run_command(in_dut);
+	CommandResult r = net_.ns.empty() ? run_command(resolved) : run_command_in(net_.ns, resolved);
+	record({{"tool", shell_join(argv)}, {"exit", r.exit_code}});
+	return r;
 }
 
 AttachFailure Lab::try_attach(const std::string &name, int prog_fd, XdpMode mode)
@@ -190,6 +198,9 @@ AttachFailure Lab::try_attach(const std::string &name, int prog_fd, XdpMode mode
 	if (attached)
 		if (auto problem = attached->detach())
 			throw std::runtime_error(*problem);
+	record({{"attach", link(name) + " " + to_string(mode)},
+		{"result", attached ? json(0) : errno_of(-failure.err)},
+		{"extack", failure.message}});
 	return failure;
 }
 
@@ -206,6 +217,10 @@ const LabObject &Lab::load(const std::string &file, const std::vector<std::strin
 	objects_.push_back(std::make_unique<CaseObject>(object_spec(file, programs, globals), SymbolValues{}, *events_,
 							ctx_.ident()));
 	handles_.push_back(std::make_unique<LabObject>(objects_.back().get()));
+	json ids = json::object();
+	for (const auto &p : objects_.back()->loaded_programs())
+		ids[p] = objects_.back()->program_id(p);
+	record({{"load", file}, {"program_ids", ids}});
 	return *handles_.back();
 }
 
@@ -220,8 +235,10 @@ LoadOutcome Lab::try_load(const std::string &file, const std::vector<std::string
 		if (!events_)
 			events_ = std::make_unique<EventStream>();
 		CaseObject obj(object_spec(file, programs, json::object()), SymbolValues{}, *events_, ctx_.ident());
+		record({{"load", file + listed(programs)}, {"result", 0}});
 		return {};
 	} catch (const BpfLoadError &e) {
+		record({{"load", file + listed(programs)}, {"result", errno_of(-e.err)}, {"verifier", verifier_reason(e.log)}});
 		return {e.err, verifier_reason(e.log), e.log};
 	}
 }

@@ -106,6 +106,10 @@ public:
 	void set_network(Network n) { net_ = std::move(n); }
 
 private:
+	// Every step, creation, load, attach and tool run goes into the
+	// evidence's "steps", with its result: the evidence says what was done.
+	void record(json step);
+
 	SubtestContext &ctx_;
 	std::string subtest_;
 	std::ostream *explain_;

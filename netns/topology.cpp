@@ -3,11 +3,13 @@
 #include "../harness/command.h"
 #include "naming.h"
 #include "netns_scope.h"
+#include "rtnetlink.h"
 
 #include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <initializer_list>
 #include <cctype>
 #include <cerrno>
 #include <cstdio>
@@ -117,6 +119,19 @@ void run_batch(const std::string &ns, const std::vector<std::vector<std::string>
 	if (!problems.empty())
 		r.output = join_lines(problems);
 	throw CommandError(shell_join(argv), r);
+}
+
+// The kernel's refusal of one line, named as the line reads.
+[[noreturn]] void refused(const std::string &ns, const std::vector<std::string> &line, const std::exception &e)
+{
+	std::vector<std::string> argv{"ip"};
+	if (!ns.empty())
+		argv.insert(argv.end(), {"-n", ns});
+	argv.insert(argv.end(), line.begin(), line.end());
+	const auto *r = dynamic_cast<const rtnl::Error *>(&e);
+	throw std::runtime_error(shell_join(argv) + ": " +
+				 (r ? std::string(strerror(r->err)) + (r->extack.empty() ? "" : " (" + r->extack + ")")
+				    : std::string(e.what())));
 }
 
 std::string sysctl_command(const std::string &ns, const std::string &key, const std::string &value)
@@ -420,6 +435,48 @@ void Topology::write_sysctl(const Sysctl &s) const
 	write_sysctl_in(s.ns, s.key, s.value);
 }
 
+int Topology::ifindex_named(const std::string &ns, const std::string &link) const
+{
+	for (const auto &[a, b] : veths_)
+		for (const Link *l : {&a, &b})
+			if (l->ns == ns && l->name == link)
+				return l->ifindex;
+	return ifindex_in(ns, link); // lo, or a link the kernel made
+}
+
+bool Topology::execute(const std::string &ns, const Line &l) const
+{
+	// The shapes this file writes (namespace_lines, add_*): word positions are ours.
+	auto is = [&](std::initializer_list<const char *> head, size_t size) {
+		if (l.size() != size || size < head.size())
+			return false;
+		size_t i = 0;
+		for (const char *w : head)
+			if (l[i++] != w)
+				return false;
+		return true;
+	};
+	try {
+		if (is({"link", "set", "dev"}, 5) && l[4] == "up") {
+			rtnl::set_up(ns, l[3]);
+		} else if (is({"address", "add"}, 5) && l[3] == "dev") {
+			rtnl::add_address(ns, ifindex_named(ns, l[4]), l[2]);
+		} else if (is({"neigh", "replace"}, 9) && l[3] == "lladdr" && l[5] == "dev") {
+			rtnl::replace_neighbour(ns, ifindex_named(ns, l[6]), l[2], l[4]);
+		} else if (is({"route", "replace"}, l.size())) {
+			auto r = rtnl::parse_route(std::vector<std::string>(l.begin() + 2, l.end()));
+			if (!r)
+				return false;
+			rtnl::replace_route(ns, *r, r->dev.empty() ? 0 : ifindex_named(ns, r->dev));
+		} else {
+			return false;
+		}
+	} catch (const std::exception &e) {
+		refused(ns, l, e);
+	}
+	return true;
+}
+
 void Topology::apply()
 {
 	if (applied_)
@@ -432,30 +489,41 @@ void Topology::apply()
 	for (const auto &n : namespaces_)
 		if (netns_exists(n.name))
 			throw std::runtime_error("topology: namespace " + n.name + " already exists");
-	try {
-		run_batch("", netns_lines());
-	} catch (...) {
-		for (const auto &n : namespaces_)
-			if (netns_exists(n.name))
-				created_.push_back(n.name);
-		throw;
-	}
-	for (const auto &n : namespaces_)
+	// In-process over rtnetlink (rtnetlink.h): the same requests as the
+	// lines commands() prints, without a process per namespace.
+	for (const auto &n : namespaces_) {
+		try {
+			rtnl::add_netns(n.name);
+		} catch (const std::exception &e) {
+			refused("", netns_lines()[created_.size()], e);
+		}
 		created_.push_back(n.name);
-
+	}
 	for (const auto &s : sysctls(false))
 		write_sysctl(s);
-	run_batch("", link_lines());
+	for (size_t i = 0; i < veths_.size(); ++i) {
+		const auto &[a, b] = veths_[i];
+		try {
+			rtnl::add_veth({a.ns, a.name, a.mac, a.ifindex, a.mtu}, {b.ns, b.name, b.mac, b.ifindex, b.mtu});
+		} catch (const std::exception &e) {
+			refused("", link_lines()[i], e);
+		}
+	}
 	for (const auto &s : sysctls(true))
 		write_sysctl(s);
+	// A line beyond the shapes execute() knows (a route with more words
+	// than prefix, via and dev) goes to iproute2 itself, in its turn.
 	for (const auto &n : namespaces_)
-		run_batch(n.name, namespace_lines(n.name));
-	for (auto argv : ethtool_argvs()) {
-		// `ip netns exec` looks ethtool up in PATH, which for root on a fresh
-		// Debian may lack /usr/sbin.
-		if (std::string path = find_tool("ethtool"); !path.empty())
-			argv[4] = path;
-		run_checked(argv);
+		for (const auto &line : namespace_lines(n.name))
+			if (!execute(n.name, line))
+				run_batch(n.name, {line});
+	for (const auto &argv : ethtool_argvs()) {
+		// The same ethtool, its child entering the namespace itself: one
+		// process, not `ip` and then ethtool.
+		std::vector<std::string> tool(argv.begin() + 4, argv.end());
+		CommandResult r = run_command_in(argv[3], tool);
+		if (r.exit_code != 0)
+			throw CommandError(shell_join(argv), r);
 	}
 }
 
@@ -482,26 +550,16 @@ std::vector<std::string> Topology::teardown() noexcept
 	torn_down_ = true;
 	// XDP programs are detached by their owners (XdpAttachment), which are
 	// destroyed before the topology.
-	try {
-		std::vector<Line> lines;
-		for (auto it = created_.rbegin(); it != created_.rend(); ++it)
-			lines.push_back({"netns", "del", *it});
-		if (lines.empty())
-			return problems;
-		CommandResult r = run_command({"ip", "-force", "-batch", "-"}, batch_text(lines));
-		if (r.exit_code != 0) {
-			problems = batch_problems("ip ", lines, r.output);
-			if (problems.empty())
-				problems.push_back("ip -force -batch - (netns del) exited " + std::to_string(r.exit_code));
-		} else {
-			for (const auto &ns : created_)
-				if (netns_exists(ns))
-					problems.push_back("namespace " + ns + " is still there after ip netns del");
+	for (auto it = created_.rbegin(); it != created_.rend(); ++it) {
+		try {
+			rtnl::delete_netns(*it);
+			if (netns_exists(*it))
+				problems.push_back("namespace " + *it + " is still there after ip netns del");
+		} catch (const std::exception &e) {
+			problems.push_back(e.what());
+		} catch (...) {
+			problems.push_back("unknown error while deleting namespace " + *it);
 		}
-	} catch (const std::exception &e) {
-		problems.push_back(e.what());
-	} catch (...) {
-		problems.push_back("unknown error while deleting the namespaces");
 	}
 	return problems;
 }

@@ -1,5 +1,6 @@
 // A veth/netns topology owned by one subtest, declared first and then created
-// by apply() with a handful of processes (`ip -batch`), not one per step.
+// by apply() over rtnetlink from this process (rtnetlink.h); commands() says
+// the same steps as `ip` commands, to rebuild it by hand.
 // Everything it created goes with teardown() (or the destructor) unless
 // keep() was called.
 #pragma once
@@ -62,8 +63,8 @@ public:
 
 	// --- Creation ---
 
-	// Creates everything declared; a failed step throws CommandError with
-	// iproute2's own message, and teardown() still removes what was made.
+	// Creates everything declared; a failed step throws naming its command
+	// and the kernel's answer, and teardown() still removes what was made.
 	// Once only.
 	void apply();
 
@@ -80,7 +81,7 @@ public:
 	void keep() { kept_ = true; }
 	std::vector<std::string> teardown_commands() const;
 
-	// Deletes the namespaces (their veths go with them) in one process.
+	// Deletes the namespaces (their veths go with them).
 	// Returns the problems, empty when everything is gone. Once only.
 	std::vector<std::string> teardown() noexcept;
 
@@ -117,6 +118,9 @@ private:
 	std::vector<std::vector<std::string>> ethtool_argvs() const;
 
 	void write_sysctl(const Sysctl &s) const;
+	// Runs one namespace line in-process; false for a shape it does not know.
+	bool execute(const std::string &ns, const Line &line) const;
+	int ifindex_named(const std::string &ns, const std::string &link) const;
 
 	std::string run_id_, scope_;
 	bool dry_run_;

@@ -225,7 +225,7 @@ std::string describe_step(const CaseSpec &spec, const CaseNetwork &net, const St
 		const CaseLink &l = link(arg_text(s, "from"));
 		std::string to = arg_text(s, "to");
 		bool v6 = parse_ip(to)->family == AF_INET6;
-		return out + "\n" + shell_join(ping_argv(l.ns, to, v6, s.args.value("count", 5), 0)) +
+		return out + "\n" + shell_join(netns_exec_argv(l.ns, ping_argv(to, v6, s.args.value("count", 5), 0))) +
 		       "   # -e: the step's echo identifier; stopped once every request is accounted for";
 	}
 	if (s.kind == "tcp") {

@@ -21,9 +21,9 @@ constexpr uint16_t kTcpPort = 47475;
 constexpr int kTcpTimeoutS = 20; // a loaded machine may need a few TCP retransmissions (1, 3, 7 s)
 } // namespace
 
-std::vector<std::string> ping_argv(const std::string &ns, const std::string &to, bool ipv6, int count, int id)
+std::vector<std::string> ping_argv(const std::string &to, bool ipv6, int count, int id)
 {
-	std::vector<std::string> argv{"ip", "netns", "exec", ns, "ping"};
+	std::vector<std::string> argv{"ping"};
 	if (ipv6)
 		argv.push_back("-6");
 	for (const std::string &a : std::vector<std::string>{"-n", "-i", kInterval, "-W", "2", "-e", std::to_string(id), "-c", std::to_string(count)})
@@ -55,7 +55,7 @@ json ping_step(CaseLab &lab, const StepSpec &s)
 	const auto deadline = clock::now() + std::chrono::milliseconds(lab.ctx.options.timeout_ms + 20 * count);
 	auto last_arrival = clock::now();
 	Accounting a;
-	BackgroundCommand ping(ping_argv(from.ns, to, ipv6, count, id));
+	BackgroundCommand ping(ping_argv(to, ipv6, count, id), from.ns);
 	bool stopped_early = false;
 	for (;;) {
 		lab.ctx.check_interrupt();
@@ -108,7 +108,7 @@ json ping_step(CaseLab &lab, const StepSpec &s)
 		out["transmitted"] = std::stoi(m[1]);
 		out["received"] = std::stoi(m[2]);
 	} else {
-		throw std::runtime_error("ping printed no statistics: " + shell_join(ping_argv(from.ns, to, ipv6, count, id)) +
+		throw std::runtime_error("ping printed no statistics: " + shell_join(netns_exec_argv(from.ns, ping_argv(to, ipv6, count, id))) +
 					 "\n" + r.output);
 	}
 	out["replies_captured"] = replies.size();

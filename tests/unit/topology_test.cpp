@@ -1,5 +1,8 @@
 #include "netns/ifindex.h"
+#include "netns/rtnetlink.h"
 #include "netns/topology.h"
+
+#include <sys/socket.h>
 
 #include <boost/test/unit_test.hpp>
 
@@ -175,6 +178,41 @@ BOOST_AUTO_TEST_CASE(bad_declarations_throw_at_once)
 	t.apply();
 	BOOST_CHECK_THROW(t.apply(), std::logic_error);
 	BOOST_CHECK_THROW(t.add_address(ns, o0, "198.18.1.1/24"), std::logic_error);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(route_words)
+
+// The route lines apply() sends itself; everything else goes to iproute2.
+BOOST_AUTO_TEST_CASE(prefix_via_dev_and_nothing_more)
+{
+	auto r = rtnl::parse_route({"198.18.2.0/24", "via", "198.18.1.1"});
+	BOOST_REQUIRE(r);
+	BOOST_TEST(r->family == AF_INET);
+	BOOST_TEST(r->dst_len == 24);
+	BOOST_TEST((r->dst == std::vector<unsigned char>{198, 18, 2, 0}));
+	BOOST_TEST((r->gateway == std::vector<unsigned char>{198, 18, 1, 1}));
+	BOOST_TEST(r->dev.empty());
+
+	auto d = rtnl::parse_route({"default", "via", "fd00:0:0:1::1", "dev", "h1"});
+	BOOST_REQUIRE(d);
+	BOOST_TEST(d->family == AF_INET6);
+	BOOST_TEST(d->dst_len == 0);
+	BOOST_TEST(d->gateway.size() == 16u);
+	BOOST_TEST(d->dev == "h1");
+
+	auto host = rtnl::parse_route({"198.18.9.9", "dev", "x"}); // no length: a host route
+	BOOST_REQUIRE(host);
+	BOOST_TEST(host->dst_len == 32);
+	BOOST_TEST(rtnl::parse_route({"::/0", "via", "fd00::1"})->dst_len == 0);
+
+	BOOST_TEST(!rtnl::parse_route({"198.18.2.0/24", "via", "198.18.1.1", "metric", "5"}));
+	BOOST_TEST(!rtnl::parse_route({"198.18.2.0/24", "via", "fd00::1"})); // families differ
+	BOOST_TEST(!rtnl::parse_route({"198.18.2.0/24"}));                   // neither gateway nor device
+	BOOST_TEST(!rtnl::parse_route({"198.18.2.0/33", "dev", "x"}));
+	BOOST_TEST(!rtnl::parse_route({"default", "via"}));
+	BOOST_TEST(!rtnl::parse_route({}));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
