@@ -151,14 +151,22 @@ std::string DropWatch::symbol(uint64_t address)
 	std::lock_guard<std::mutex> lock(mu_);
 	if (!symbols_read_) {
 		symbols_read_ = true;
+		// "<hex address> <type> <name>[\t[module]]", 100k+ lines: read whole,
+		// scanned by hand (line-by-line sscanf cost more than the kernel's side).
 		std::ifstream in("/proc/kallsyms");
-		std::string line;
-		while (std::getline(in, line)) {
-			char type = 0;
-			unsigned long long at = 0;
-			char name[256];
-			if (sscanf(line.c_str(), "%llx %c %255s", &at, &type, name) == 3 && at && (type == 't' || type == 'T'))
-				symbols_[at] = name;
+		std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+		for (size_t pos = 0; pos < text.size();) {
+			size_t eol = text.find('\n', pos);
+			if (eol == std::string::npos)
+				eol = text.size();
+			char *end = nullptr;
+			unsigned long long at = strtoull(text.c_str() + pos, &end, 16);
+			size_t t = static_cast<size_t>(end - text.c_str()) + 1; // the type letter
+			if (at && t + 2 < eol && (text[t] == 't' || text[t] == 'T')) {
+				size_t name_end = text.find_first_of(" \t", t + 2);
+				symbols_[at] = text.substr(t + 2, std::min(name_end, eol) - (t + 2));
+			}
+			pos = eol + 1;
 		}
 	}
 	auto it = symbols_.upper_bound(address);

@@ -30,6 +30,22 @@ BOOST_AUTO_TEST_CASE(parses_kernel_tracepoint_lines)
 				  "to_ifindex=3 action=REDIRECT sent=0 drops=32 err=-6");
 	BOOST_REQUIRE(x);
 	BOOST_TEST(trace_fields(x->body)["drops"] == "32");
+	BOOST_TEST(x->task == "<idle>-0");
+	BOOST_TEST(x->timestamp == 12.5);
+
+	// A task name with spaces and brackets; no flags column.
+	auto y = parse_trace_line("kworker/u4:2 [x] y-77 [003] 5.000001: xdp_exception: prog_id=3 action=ABORTED");
+	BOOST_REQUIRE(y);
+	BOOST_TEST(y->task == "kworker/u4:2 [x] y-77");
+	BOOST_TEST(y->cpu == 3);
+	BOOST_TEST(y->event == "xdp_exception");
+	BOOST_TEST(y->body == "prog_id=3 action=ABORTED");
+	// Not trace lines.
+	BOOST_TEST(!parse_trace_line("xdplab-1 [000] ..s1. 986: xdp_exception: x"));  // no fraction
+	BOOST_TEST(!parse_trace_line("xdplab-1 [000] ..s1. 986.5 xdp_exception: x")); // no colon
+	BOOST_TEST(!parse_trace_line("[000] 986.5: xdp_exception: x"));              // no task
+	BOOST_TEST(!parse_trace_line("xdplab-1 [000] ..s1. 986.5: : x"));            // no event
+	BOOST_TEST(!parse_trace_line(""));
 }
 
 BOOST_AUTO_TEST_CASE(parses_old_and_new_printk_lines_and_filters_by_run)
