@@ -26,6 +26,10 @@ public:
 	virtual std::set<std::string> observation_names(const std::string &subtest) const;
 	// Requirements of one subtest beyond the expectation file's (cases may have them).
 	virtual std::vector<Requirement> subtest_requirements(const std::string &) const { return {}; }
+	// Real tools (ping, a TCP transfer) go at their own pace: such subtests
+	// start first, so that their waiting overlaps the other subtests' work
+	// instead of trailing at the end of the run.
+	virtual bool paced_by_tools(const std::string &) const { return false; }
 
 	// Kernel warnings a subtest provokes on purpose and records as an
 	// observation: a splat matching one (std::regex, searched in the whole

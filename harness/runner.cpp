@@ -176,6 +176,10 @@ std::vector<Job> jobs_of(const std::vector<Selection> &selection)
 	for (const auto &sel : selection)
 		for (const auto &sub : sel.subtests)
 			jobs.push_back({sel.entry, sub, ++case_id});
+	// Subtests paced by tools first, the rest in their order (the results
+	// keep the selection's order: case ids follow it).
+	std::stable_partition(jobs.begin(), jobs.end(),
+			      [](const Job &j) { return j.entry->experiment->paced_by_tools(j.subtest); });
 	return jobs;
 }
 
@@ -308,7 +312,12 @@ RunResults run_experiments(const std::vector<Selection> &selection, const Subtes
 	compile_observations.join();
 	if (interrupted)
 		throw Interrupted();
-	results.experiments = std::move(done);
+	std::vector<size_t> order(jobs.size());
+	for (size_t i = 0; i < order.size(); ++i)
+		order[i] = i;
+	std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return jobs[a].case_id < jobs[b].case_id; });
+	for (size_t i : order)
+		results.experiments.push_back(std::move(done[i]));
 	results.duration_ms = ms_since(run_start);
 	results.catalog = json::object();
 	for (const auto &sel : selection)

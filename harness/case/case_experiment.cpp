@@ -35,6 +35,14 @@ std::vector<Requirement> CaseExperiment::subtest_requirements(const std::string 
 	return file_->specs.at(subtest).requires_;
 }
 
+bool CaseExperiment::paced_by_tools(const std::string &subtest) const
+{
+	for (const auto &step : file_->specs.at(subtest).steps)
+		if (step.kind == "ping" || step.kind == "tcp")
+			return true;
+	return false;
+}
+
 std::vector<std::string> case_files_in(const std::vector<std::string> &paths)
 {
 	std::vector<std::string> out;

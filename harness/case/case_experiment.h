@@ -14,6 +14,7 @@ public:
 	Plan plan(const std::string &subtest) const override;
 	std::set<std::string> observation_names(const std::string &subtest) const override;
 	std::vector<Requirement> subtest_requirements(const std::string &subtest) const override;
+	bool paced_by_tools(const std::string &subtest) const override;
 	const CaseFile &file() const { return *file_; }
 
 private:
