@@ -60,6 +60,9 @@ for path in glob.glob(sys.argv[1] + "/*.json"):
     print(f"{d['kernel']['release']}: guest wall {d['runner']['wall_ms']/1000:.1f} s (boot, run, results), "
           f"run inside {d['duration_ms']/1000:.1f} s, command {int(sys.argv[2])/1000:.1f} s; "
           f"{v.count('confirmed')}/{len(v)} confirmed")
+    for e in d["experiments"]:
+        if e["verdict"] != "confirmed":
+            print(f"  {e['id']}/{e['subtest']}: {e['verdict']}: {e.get('reason', '')[:300]}")
     total = sum(phases.values()) or 1
     print("  subtest time by phase (all subtests, summed): " +
           ", ".join(f"{k} {ms/1000:.0f} s ({100*ms/total:.0f}%)" for k, ms in sorted(phases.items(), key=lambda x: -x[1])))
