@@ -1,7 +1,9 @@
 #include "expectations.h"
 #include "headline.h"
 
+#include <algorithm>
 #include <fstream>
+#include <tuple>
 #include <sstream>
 
 namespace xdplab {
@@ -75,7 +77,8 @@ struct Reader {
 	{
 		if (v.is_object()) {
 			for (auto it = v.begin(); it != v.end(); ++it) {
-				if (it.key().rfind("$", 0) == 0 && it.key() != "$any" && it.key() != "$one_of")
+				if (it.key().rfind("$", 0) == 0 && it.key() != "$any" && it.key() != "$one_of" &&
+				    it.key() != "$incidental")
 					fail(where + "/" + it.key(), "unknown matcher");
 				if (it.key() == "$one_of" && !it.value().is_array())
 					fail(where + "/$one_of", "needs an array");
@@ -207,11 +210,22 @@ ExpectationFile parse_expectations_doc(const json &doc, const std::string &path,
 			rd.check_keys(ex[i], {"kernels", "observations", "basis"}, w);
 			RangeExpectation r;
 			const json &k = rd.need(ex[i], "kernels", w, json::value_t::object);
-			rd.check_keys(k, {"from", "until"}, w + "/kernels");
+			rd.check_keys(k, {"from", "until", "from_commit", "until_commit"}, w + "/kernels");
 			if (k.contains("from"))
 				r.kernels.from = rd.version_of(k["from"], w + "/kernels/from");
 			if (k.contains("until"))
 				r.kernels.until = rd.version_of(k["until"], w + "/kernels/until");
+			for (auto [key, bound, commit] : {std::tuple{"from_commit", "from", &r.from_commit},
+							 std::tuple{"until_commit", "until", &r.until_commit}}) {
+				if (!k.contains(key))
+					continue;
+				*commit = rd.string_of(k, key, w + "/kernels");
+				if (!is_commit_id(*commit))
+					rd.fail(w + "/kernels/" + key, "\"" + *commit + "\" is not a commit id (12 to 40 hex digits)");
+				if (!k.contains(bound))
+					rd.fail(w + "/kernels/" + key, std::string("names the commit of an edge there is not: no \"") +
+										bound + "\"");
+			}
 			r.observations = rd.need(ex[i], "observations", w, json::value_t::object);
 			rd.check_matchers(r.observations, w + "/observations");
 			r.basis = rd.string_of(ex[i], "basis", w);
@@ -222,6 +236,12 @@ ExpectationFile parse_expectations_doc(const json &doc, const std::string &path,
 		f.subtests[it.key()] = st;
 	}
 	return f;
+}
+
+bool is_commit_id(const std::string &s)
+{
+	return s.size() >= 12 && s.size() <= 40 &&
+	       std::all_of(s.begin(), s.end(), [](char c) { return isdigit(c) || (c >= 'a' && c <= 'f'); });
 }
 
 ExpectationFile load_expectations(const std::string &path)
@@ -239,7 +259,7 @@ bool matches(const json &expected, const json &observed, const MatchContext &ctx
 	if (expected.is_string() && expected == "$packets")
 		return observed.is_number_integer() && observed.get<long>() == ctx.packets;
 	if (expected.is_object()) {
-		if (expected.size() == 1 && expected.contains("$any"))
+		if (expected.size() == 1 && (expected.contains("$any") || expected.contains("$incidental")))
 			return !observed.is_null();
 		if (expected.size() == 1 && expected.contains("$one_of")) {
 			for (const auto &alt : expected["$one_of"])
@@ -265,6 +285,30 @@ bool matches(const json &expected, const json &observed, const MatchContext &ctx
 	if (expected.is_number() && observed.is_number())
 		return expected.get<double>() == observed.get<double>();
 	return expected == observed;
+}
+
+void open_matchers(const json &expected, const std::string &path, std::vector<std::string> &out)
+{
+	if (expected.is_object()) {
+		if (expected.size() == 1 && (expected.contains("$any") || expected.contains("$one_of"))) {
+			out.push_back(path);
+			return;
+		}
+		if (expected.size() == 1 && expected.contains("$incidental"))
+			return;
+		for (auto it = expected.begin(); it != expected.end(); ++it)
+			open_matchers(it.value(), path.empty() ? it.key() : path + "." + it.key(), out);
+	} else if (expected.is_array()) {
+		for (size_t i = 0; i < expected.size(); ++i)
+			open_matchers(expected[i], path + "[" + std::to_string(i) + "]", out);
+	}
+}
+
+std::vector<std::string> open_observations(const json &expected)
+{
+	std::vector<std::string> out;
+	open_matchers(expected, "", out);
+	return out;
 }
 
 std::vector<std::string> mismatches(const json &expected, const json &observed, const MatchContext &ctx)

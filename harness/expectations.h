@@ -31,6 +31,11 @@ struct Requirement {
 
 struct RangeExpectation {
 	VersionRange kernels;
+	// The commit each edge rests on (12+ hex digits of the mainline commit):
+	// `from` is the first kernel that carries from_commit, `until` the first
+	// that carries until_commit. `./run.sh --lint` checks an edge at a stable
+	// release against the first build of that series carrying the commit.
+	std::string from_commit, until_commit;
 	json observations; // observation name -> value or matcher
 	std::string basis;
 };
@@ -77,16 +82,27 @@ using Locator = std::function<std::string(const std::string &pointer)>;
 ExpectationFile parse_expectations_doc(const json &doc, const std::string &path, const Locator &locate = {});
 ExpectationFile load_expectations(const std::string &path);
 
+// 12 to 40 lower-case hex digits.
+bool is_commit_id(const std::string &s);
+
 // Matching an observed value against an expected one. Expected values are JSON
 // literals compared exactly, objects compared key by key (same keys), or one
 // of the matchers:
 //   {"$any": "why any value is acceptable"}
 //   {"$one_of": [v1, v2, ...]}
+//   {"$incidental": "why this observation is not part of the claim"}
+// $any and $one_of leave the claim open (the subtest is `unpinned`, see
+// verdict.h); $incidental marks a value recorded beside the claim, such as a
+// once-per-boot message whose presence depends on what ran before.
 //   "$packets"  -- the number of frames the subtest sent
 struct MatchContext {
 	int packets = 0;
 };
 bool matches(const json &expected, const json &observed, const MatchContext &ctx);
+
+// Where an expectation accepts more than one value for the claim: the paths
+// ("update_errno", "delete_errno.never_set") of its $any and $one_of matchers.
+std::vector<std::string> open_observations(const json &expected);
 
 // Mismatches of every expected observation, as "name: expected X, observed Y".
 std::vector<std::string> mismatches(const json &expected, const json &observed, const MatchContext &ctx);

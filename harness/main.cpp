@@ -6,6 +6,7 @@
 // 130 interrupted (everything the run created removed, no results written).
 #include "../netns/naming.h"
 #include "../netns/sweep.h"
+#include "basis/basis_command.h"
 #include "bisect_run.h"
 #include "drop_watch.h"
 #include "case/case_experiment.h"
@@ -311,7 +312,16 @@ int list_kernels(const Options &o)
 		auto kernels = list_debian_kernels(o.kernel_cache);
 		std::cout << "SERIES  UPSTREAM        PACKAGE                                   DEBIAN VERSION          SUITES\n";
 		for (const auto &k : kernels) {
-			std::string note = k.missing.empty() ? "" : "  (incomplete: no " + k.missing.front() + ")";
+			// Which part the archive no longer has, and whether the build still boots with veth.
+			std::string note;
+			if (!k.missing.empty()) {
+				std::string parts;
+				for (const auto &m : k.missing)
+					parts += (parts.empty() ? "" : ", ") + m;
+				note = "  (the archive no longer has " + parts +
+				       (lacks_kernel_or_modules(k) ? ": no kernel binary or modules (no veth), not bootable here)"
+								   : ": kernel and modules are in the image, bootable)");
+			}
 			printf("%-7s %-15s %-41s %-23s %s%s\n", kernel_series(k.upstream).c_str(), k.upstream.c_str(),
 			       k.package.c_str(), k.version.c_str(), k.suite.c_str(), note.c_str());
 		}
@@ -453,6 +463,11 @@ int main(int argc, char **argv)
 	bis->add_option("--good", o.bisect_good, "a build that behaves the old way: series, exact version or rc")->required();
 	bis->add_option("--bad", o.bisect_bad, "a build that behaves the new way: series, exact version or rc")->required();
 	bis->fallthrough(); // --json, --kernel-cache, --accel, --vm-timeout, --results-dir as for the matrix
+	std::string basis_json;
+	auto *bas = app.add_subcommand("basis", "for every commit an expectation cites: its mainline release and, per "
+						"Debian series, the first build carrying it (read from the packages' changelogs)");
+	bas->add_option("--json", basis_json, "also write the JSON here (it always goes to <expectations>/_basis.json)");
+	bas->fallthrough(); // --kernel-cache, --expectations
 	cost::BenchOptions bench_opts;
 	auto *bench = app.add_subcommand("bench", "what each XDP feature costs on this kernel (catalog E)");
 	bench->add_option("cases", bench_opts.cases, "cost cases, names or globs (default: all)");
@@ -469,6 +484,16 @@ int main(int argc, char **argv)
 	}
 	if (rep->parsed())
 		return report(o);
+	if (bas->parsed()) {
+		if (!require_root("basis reads Debian's packages through the harness's apt under the kernel cache"))
+			return kExitConfig;
+		try {
+			return basis_command(o.expectations_dir, o.kernel_cache, basis_json, std::cout, std::cerr);
+		} catch (const std::exception &e) {
+			std::cerr << "xdplab: basis: " << e.what() << "\n";
+			return 2;
+		}
+	}
 	if (bench->parsed())
 		return bench_here_or_in_matrix(o, bench_opts);
 
@@ -485,10 +510,20 @@ int main(int argc, char **argv)
 		catalog = o.case_paths.empty() ? load_catalog(o.expectations_dir, o.lint) : load_cases(case_files_in(o.case_paths));
 		if (o.lint) {
 			auto problems = lint_catalog(catalog);
+			std::vector<const ExpectationFile *> files;
+			for (const auto &e : catalog)
+				files.push_back(&e.expectations);
+			size_t warnings = 0;
+			for (auto &f : lint_catalog_boundaries(files, o.expectations_dir)) {
+				if (f.error)
+					problems.push_back(std::move(f.message));
+				else
+					std::cerr << "xdplab: lint: warning: " << f.message << "\n", ++warnings;
+			}
 			for (const auto &p : problems)
 				std::cerr << "xdplab: lint: " << p << "\n";
 			std::cout << "lint: " << catalog.size() << " expectation files, " << problems.size()
-				  << " problem(s)\n";
+				  << " problem(s), " << warnings << " warning(s)\n";
 			return problems.empty() ? 0 : kExitConfig;
 		}
 		if (bis->parsed())

@@ -241,7 +241,7 @@ ReportModel model_of(const std::vector<ResultFile> &current, const std::optional
 		m.since_baseline = changes_from_baseline(*baseline, current);
 	for (const auto *r : m.runs)
 		for (const auto &e : r->experiments)
-			if (e.verdict == Verdict::Deviates || e.verdict == Verdict::Error)
+			if (e.verdict == Verdict::Deviates || e.verdict == Verdict::Error || e.verdict == Verdict::Unpinned)
 				m.problems.push_back(r->kernel.release + ": " + e.id + "/" + e.subtest + " " +
 						     to_string(e.verdict) + ": " + e.reason);
 	return m;

@@ -19,7 +19,7 @@ tr.first-of-experiment>*{border-top:2px solid #999}
 .version{font-weight:normal;color:#555;font-size:12px}
 .cell{font-size:12px}.cell summary{cursor:pointer;list-style:none}
 .cell summary::-webkit-details-marker{display:none}
-.confirmed{background:#e6f4ea}.deviates{background:#fde2e1}.error{background:#f8c9c4}.skipped{background:#eee;color:#555}
+.confirmed{background:#e6f4ea}.deviates{background:#fde2e1}.error{background:#f8c9c4}.skipped{background:#eee;color:#555}.unpinned{background:#fff3cd}
 .missing{color:#999}.mark{font-weight:bold;margin-right:.3em}
 .seed{float:right;font-size:11px;color:#555;margin-left:.5em}.seed.does-not-hold{color:#a33}
 details pre{white-space:pre-wrap;max-width:40em;font-size:11px}code{font-size:12px}
@@ -44,6 +44,8 @@ std::string mark_of(Verdict v)
 		return "ERROR";
 	case Verdict::Skipped:
 		return "skipped";
+	case Verdict::Unpinned:
+		return "? unpinned";
 	case Verdict::Confirmed:
 		break;
 	}
@@ -58,7 +60,7 @@ std::string claim_mark(ClaimState s)
 void kernels_table(std::ostringstream &h, const ReportModel &m)
 {
 	h << "<section id=\"kernels\"><table><thead><tr><th>kernel</th><th>version</th><th>ran on</th>"
-	     "<th>started</th><th>confirmed</th><th>deviates</th><th>skipped</th><th>error</th><th>splats</th>"
+	     "<th>started</th><th>confirmed</th><th>deviates</th><th>unpinned</th><th>skipped</th><th>error</th><th>splats</th>"
 	     "</tr></thead><tbody>\n";
 	for (size_t i = 0; i < m.runs.size(); ++i) {
 		const RunResults *r = m.runs[i];
@@ -67,7 +69,7 @@ void kernels_table(std::ostringstream &h, const ReportModel &m)
 		h << "<tr class=\"kernel\" data-kernel=\"" << esc(r->kernel.release) << "\" data-version=\""
 		  << r->kernel.version.str() << "\"><td>" << esc(r->kernel.release) << "</td><td>"
 		  << r->kernel.version.str() << "</td><td>" << esc(ran_on(*r)) << "</td><td>" << esc(r->started)
-		  << "</td><td>" << s.confirmed << "</td><td>" << s.deviates << "</td><td>" << s.skipped << "</td><td>"
+		  << "</td><td>" << s.confirmed << "</td><td>" << s.deviates << "</td><td>" << s.unpinned << "</td><td>" << s.skipped << "</td><td>"
 		  << s.error << "</td><td class=\"splats" << (splats.empty() ? "" : " has-splats") << "\" data-kernel=\""
 		  << esc(r->kernel.release) << "\" data-splats=\"" << splats.size() << "\">";
 		if (splats.empty())
@@ -86,7 +88,7 @@ void kernels_table(std::ostringstream &h, const ReportModel &m)
 void matrix_table(std::ostringstream &h, const ReportModel &m)
 {
 	h << "<section id=\"matrix\"><h2>What each subtest observed</h2>\n<p class=\"legend\">Green: as expected "
-	     "for that kernel; red: deviates or error (never a pass); grey: skipped. <i>seed ✓/✗</i>: whether the "
+	     "for that kernel; red: deviates or error (never a pass); yellow: unpinned (the expectation accepts either outcome on that kernel: not a verdict); grey: skipped. <i>seed ✓/✗</i>: whether the "
 	     "seed document's claim holds there. Open a cell for its observations, expectation and basis.</p>\n"
 	     "<table><thead><tr><th>experiment/subtest</th>";
 	for (const auto *r : m.runs)

@@ -26,6 +26,8 @@ std::string marked(Verdict v, const std::string &headline)
 		return "✗ DEVIATES: " + headline;
 	case Verdict::Skipped:
 		return "skipped: " + headline;
+	case Verdict::Unpinned:
+		return "? UNPINNED: " + headline;
 	case Verdict::Error:
 		break;
 	}
@@ -80,17 +82,18 @@ std::string render_markdown(const ReportModel &m)
 {
 	std::ostringstream md;
 	md << "# xdplab kernel matrix\n\n";
-	md << "| kernel | version | ran on | started | confirmed | deviates | skipped | error | splats |\n"
-	      "|---|---|---|---|---|---|---|---|---|\n";
+	md << "| kernel | version | ran on | started | confirmed | deviates | unpinned | skipped | error | splats |\n"
+	      "|---|---|---|---|---|---|---|---|---|---|\n";
 	for (size_t i = 0; i < m.runs.size(); ++i) {
 		const RunResults *r = m.runs[i];
 		Summary s = r->summary();
 		md << "| " << r->kernel.release << " | " << r->kernel.version.str() << " | " << ran_on(*r) << " | "
-		   << r->started << " | " << s.confirmed << " | " << s.deviates << " | " << s.skipped << " | " << s.error
+		   << r->started << " | " << s.confirmed << " | " << s.deviates << " | " << s.unpinned << " | " << s.skipped << " | " << s.error
 		   << " | " << md_cell(splat_summary(m.splats[i])) << " |\n";
 	}
 	md << "\nEach cell is what the subtest observed on that kernel: ✓ as expected for that kernel, "
-	      "✗ DEVIATES from it, ERROR (setup failed, never a pass), skipped; kernels in version order.\n\n"
+	      "✗ DEVIATES from it, ? UNPINNED (the expectation accepts either outcome there: not a verdict), "
+	      "ERROR (setup failed, never a pass), skipped; kernels in version order.\n\n"
 	      "| experiment/subtest |";
 	for (const auto *r : m.runs)
 		md << " " << r->kernel.release << " |";

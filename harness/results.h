@@ -13,7 +13,11 @@ namespace xdplab {
 
 using json = nlohmann::json;
 
-enum class Verdict { Confirmed, Deviates, Skipped, Error };
+// Unpinned: the observations match, but the expectation for this kernel
+// accepts more than one value for an observation the claim is about, so the
+// run could not have failed there: recorded with what was observed, never
+// counted as confirmed.
+enum class Verdict { Confirmed, Deviates, Skipped, Error, Unpinned };
 std::string to_string(Verdict v);
 Verdict verdict_from_string(const std::string &s);
 
@@ -30,7 +34,7 @@ struct SubtestResult {
 };
 
 struct Summary {
-	int confirmed = 0, deviates = 0, skipped = 0, error = 0;
+	int confirmed = 0, deviates = 0, skipped = 0, error = 0, unpinned = 0;
 };
 
 struct RunResults {

@@ -8,6 +8,9 @@
 
 namespace xdplab {
 
+// unpinned: the observations match the expectation for this kernel, but it
+// accepts more than one value ($any, $one_of) for an observation the claim is
+// about; the reason names each such observation with the value seen.
 struct Evaluation {
 	Verdict verdict = Verdict::Error;
 	std::string reason;

@@ -77,7 +77,7 @@ std::vector<ExpectationFile> load_expectation_files(const std::string &dir)
 {
 	std::vector<std::string> paths = case_files_in({dir});
 	for (const auto &e : fs::directory_iterator(dir))
-		if (e.is_regular_file() && e.path().extension() == ".json")
+		if (e.is_regular_file() && e.path().extension() == ".json" && e.path().filename().string().front() != '_')
 			paths.push_back(e.path().string());
 	std::sort(paths.begin(), paths.end());
 	std::vector<ExpectationFile> out;

@@ -26,10 +26,6 @@ std::string comparable(std::string upstream)
 	return upstream;
 }
 
-int upstream_compare(const std::string &a, const std::string &b)
-{
-	return debian_version_compare(comparable(a), comparable(b));
-}
 
 void add_release(ChangelogEntry &e, const std::string &release)
 {
@@ -37,7 +33,43 @@ void add_release(ChangelogEntry &e, const std::string &release)
 		e.upstream_releases.push_back(release);
 }
 
+// "    - subject" under a ChangeLog link, or "  * change" of Debian's own.
+bool starts_item(const std::string &line, size_t indent, char mark)
+{
+	return line.size() > indent + 2 && line.compare(0, indent, std::string(indent, ' ')) == 0 &&
+	       line[indent] == mark && line[indent + 1] == ' ';
+}
+
 } // namespace
+
+int upstream_version_compare(const std::string &a, const std::string &b)
+{
+	return debian_version_compare(comparable(a), comparable(b));
+}
+
+std::string item_subject(const std::string &text)
+{
+	std::string s = text;
+	if (s.starts_with("[")) {
+		auto close = s.find("] ");
+		if (close != std::string::npos)
+			s = s.substr(close + 2);
+	}
+	for (;;) {
+		while (!s.empty() && s.back() == ' ')
+			s.pop_back();
+		if (s.empty() || s.back() != ')')
+			break;
+		auto open = s.rfind(" (");
+		if (open == std::string::npos)
+			break;
+		std::string inside = s.substr(open + 2);
+		if (!inside.starts_with("CVE-") && !inside.starts_with("Closes:"))
+			break;
+		s.erase(open);
+	}
+	return s;
+}
 
 std::vector<ChangelogEntry> parse_debian_changelog(const std::string &text)
 {
@@ -48,11 +80,19 @@ std::vector<ChangelogEntry> parse_debian_changelog(const std::string &text)
 	std::vector<ChangelogEntry> out;
 	std::istringstream in(text);
 	std::string line;
+	// Where the items of the current entry go: the last ChangeLog link seen,
+	// the first of the run of links it ends, and the item being continued.
+	std::string link, run_start;
+	bool link_has_items = false;
+	long open_item = -1; // index in the entry's items
 	while (std::getline(in, line)) {
 		std::smatch m;
 		// Cheap tests before each regex: a changelog of every release since 2.6 has 100,000s of lines.
 		if (!line.empty() && line[0] != ' ' && std::regex_match(line, m, header)) {
-			out.push_back({m[1], m[2], m[3], {}});
+			out.push_back({m[1], m[2], m[3], {}, {}});
+			link.clear();
+			run_start.clear();
+			open_item = -1;
 			continue;
 		}
 		if (out.empty())
@@ -67,14 +107,46 @@ std::vector<ChangelogEntry> parse_debian_changelog(const std::string &text)
 				auto rc = u.find("~rc");
 				return rc == std::string::npos ? u : u.replace(rc, 1, "-");
 			}());
+		// A stable release the entry brings in: a kernel.org ChangeLog link, or
+		// (older entries) the bare version on a line of its own.
+		std::vector<std::string> links;
 		if (line.find("ChangeLog-") != std::string::npos)
 			for (auto it = std::sregex_iterator(line.begin(), line.end(), stable_link);
 			     it != std::sregex_iterator(); ++it)
-				add_release(e, (*it)[1]);
+				links.push_back((*it)[1]);
 		auto first = line.find_first_not_of(' ');
-		if (first != std::string::npos && first > 0 && (isdigit(line[first]) || line[first] == 'v') &&
-		    std::regex_match(line, m, bare_version))
-			add_release(e, m[1]);
+		if (links.empty() && first != std::string::npos && first > 0 &&
+		    (isdigit(line[first]) || line[first] == 'v') && std::regex_match(line, m, bare_version))
+			links.push_back(m[1]);
+		if (!links.empty()) {
+			for (const auto &release : links) {
+				add_release(e, release);
+				if (link.empty() || link_has_items)
+					run_start = release;
+				link = release;
+				link_has_items = false;
+			}
+			open_item = -1;
+			continue;
+		}
+		if (starts_item(line, 4, '-') && !link.empty()) {
+			e.items.push_back({link, run_start, line.substr(6)});
+			link_has_items = true;
+			open_item = static_cast<long>(e.items.size()) - 1;
+			continue;
+		}
+		if (starts_item(line, 2, '*')) {
+			link.clear(); // a new top-level item ends the list of upstream commits
+			e.items.push_back({"", "", line.substr(4)});
+			open_item = static_cast<long>(e.items.size()) - 1;
+			continue;
+		}
+		if (open_item >= 0 && first != std::string::npos &&
+		    first >= (e.items[open_item].release.empty() ? 4u : 6u)) {
+			e.items[open_item].text += " " + line.substr(first);
+			continue;
+		}
+		open_item = -1;
 	}
 	return out;
 }
@@ -85,10 +157,10 @@ std::vector<std::string> upstream_releases_between(const std::vector<ChangelogEn
 	std::vector<std::string> out;
 	for (const auto &e : entries)
 		for (const auto &r : e.upstream_releases)
-			if (upstream_compare(r, older) > 0 && upstream_compare(r, newer) <= 0 &&
+			if (upstream_version_compare(r, older) > 0 && upstream_version_compare(r, newer) <= 0 &&
 			    std::find(out.begin(), out.end(), r) == out.end())
 				out.push_back(r);
-	std::sort(out.begin(), out.end(), [](const auto &a, const auto &b) { return upstream_compare(a, b) < 0; });
+	std::sort(out.begin(), out.end(), [](const auto &a, const auto &b) { return upstream_version_compare(a, b) < 0; });
 	return out;
 }
 

@@ -6,6 +6,18 @@
 
 namespace xdplab {
 
+// One item of an entry: an upstream commit listed by subject under a
+// kernel.org ChangeLog link ("    - bpf: devmap: provide rxq after redirect"),
+// or a change of Debian's own ("  * bpf: ..."), continuation lines joined.
+struct ChangelogItem {
+	// The stable release whose ChangeLog link the item sits under; "" for
+	// Debian's own items. Debian sometimes lists two links with nothing under
+	// the first (its items are not listed): then `release` is the last link of
+	// that run and `earliest` the first, and the commit is in one of them.
+	std::string release, earliest;
+	std::string text;
+};
+
 struct ChangelogEntry {
 	std::string source;       // linux, linux-signed-amd64
 	std::string version;      // Debian version: 6.1.170-3
@@ -14,7 +26,15 @@ struct ChangelogEntry {
 	// kernel.org ChangeLog link or a bare version line, "6.1" from "New upstream
 	// release: .../Linux_6.1", "6.1-rc8" for "New upstream release candidate".
 	std::vector<std::string> upstream_releases;
+	std::vector<ChangelogItem> items;
 };
+
+// The item's text without what Debian adds around a subject: a leading
+// "[x86] " architecture tag and trailing "(CVE-...)" / "(Closes: ...)".
+std::string item_subject(const std::string &text);
+
+// dpkg's order of upstream versions, where 7.3-rc7 and 7.3~rc7 sort before 7.3.
+int upstream_version_compare(const std::string &a, const std::string &b);
 
 // Entries newest first, as the file has them.
 std::vector<ChangelogEntry> parse_debian_changelog(const std::string &text);

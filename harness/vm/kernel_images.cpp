@@ -340,12 +340,6 @@ std::vector<DebianArchive::PackageRef> build_packages(const DebianArchive &a, co
 }
 
 // A missing linux-base- only costs the config; these are the kernel and its modules.
-bool lacks_kernel_or_modules(const DebianKernel &k)
-{
-	return std::any_of(k.missing.begin(), k.missing.end(), [](const std::string &m) {
-		return m.starts_with("linux-binary-") || m.starts_with("linux-modules-");
-	});
-}
 
 // "linux-image-7.1.13+deb13-amd64 7.1.13-1~bpo13+1 depends on linux-modules-..., which no suite carries any more"
 std::string missing_note(const DebianKernel &k)
@@ -474,6 +468,13 @@ std::string config_symbol(const std::string &module)
 }
 
 } // namespace
+
+bool lacks_kernel_or_modules(const DebianKernel &k)
+{
+	return std::any_of(k.missing.begin(), k.missing.end(), [](const std::string &m) {
+		return m.starts_with("linux-binary-") || m.starts_with("linux-modules-");
+	});
+}
 
 // --- Mirrors and the private apt configuration ------------------------------
 

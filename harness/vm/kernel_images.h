@@ -151,6 +151,10 @@ std::vector<DebianKernel> kernels_from_stanzas(const std::vector<DebianArchive::
 // linux-base-<abi>) not among the package names the suites carry.
 void mark_missing_packages(std::vector<DebianKernel> &kernels, const std::vector<std::string> &carried);
 
+// The archive no longer has the build's kernel binary or modules (veth among
+// them): it cannot be booted here. Base files alone missing do not matter.
+bool lacks_kernel_or_modules(const DebianKernel &k);
+
 // Every image the suites offer, newest first (refreshes stale lists).
 std::vector<DebianKernel> list_debian_kernels(const std::string &cache_dir);
 

@@ -309,7 +309,8 @@ std::vector<KernelRun> run_matrix(const MatrixOptions &opt, const std::vector<Se
 			Summary s = r.summary();
 			progress << "== kernel " << g.kernel.label << " (" << r.kernel.release << "): "
 				 << (g.run.guest_failed ? "GUEST FAILED" : "done") << " in " << g.run.wall_ms / 1000
-				 << " s: " << s.confirmed << " confirmed, " << s.deviates << " deviates, " << s.skipped
+				 << " s: " << s.confirmed << " confirmed, " << s.deviates << " deviates, " << s.unpinned
+				 << " unpinned, " << s.skipped
 				 << " skipped, " << s.error << " error; " << guests.size() - finished << " kernel(s) left\n"
 				 << std::flush;
 			runs.push_back(g.run);

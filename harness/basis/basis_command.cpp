@@ -1,0 +1,94 @@
+#include "basis_command.h"
+#include "../case/case_experiment.h"
+#include "../file_text.h"
+#include "../results.h"
+#include "../vm/kernel_images.h"
+#include "basis_sources.h"
+
+#include <filesystem>
+#include <fstream>
+
+namespace fs = std::filesystem;
+
+namespace xdplab {
+
+namespace {
+
+// Every commit id each file cites, in any basis it has.
+std::vector<std::string> ids_cited(const ExpectationFile &f)
+{
+	std::string text;
+	for (const auto &req : f.requires_)
+		text += req.basis + "\n";
+	for (const auto &[_, st] : f.subtests)
+		for (const auto &r : st.ranges)
+			text += r.basis + " " + r.from_commit + " " + r.until_commit + "\n";
+	auto ids = commit_ids_in(text);
+	return {ids.begin(), ids.end()};
+}
+
+} // namespace
+
+std::string commit_registry_path(const std::string &expectations_dir)
+{
+	return expectations_dir + "/_commits.yaml";
+}
+
+std::string basis_cache_path(const std::string &expectations_dir)
+{
+	return expectations_dir + "/_basis.json";
+}
+
+int basis_command(const std::string &expectations_dir, const std::string &kernel_cache, const std::string &json_path,
+		  std::ostream &out, std::ostream &err)
+{
+	CommitRegistry registry = load_commit_registry(commit_registry_path(expectations_dir));
+	std::map<std::string, std::vector<std::string>> cited_in;
+	int unknown = 0;
+	for (const auto &f : load_expectation_files(expectations_dir))
+		for (const auto &id : ids_cited(f)) {
+			if (const KnownCommit *c = registry.find(id)) {
+				auto &ids = cited_in[c->id];
+				if (ids.empty() || ids.back() != f.id)
+					ids.push_back(f.id);
+			} else {
+				err << "xdplab: basis: " << f.path << " cites " << id << ", which " << registry.path
+				    << " does not list\n";
+				++unknown;
+			}
+		}
+	auto kernels = list_debian_kernels(kernel_cache);
+	auto changelogs = read_series_changelogs(kernels, kernel_cache, err);
+	Basis basis = compute_basis(registry, cited_in, changelogs, served_builds(kernels));
+	std::string doc = basis_to_json(basis).dump(2) + "\n";
+	write_file_atomic(basis_cache_path(expectations_dir), doc);
+	if (!json_path.empty())
+		write_file_atomic(json_path, doc);
+	print_basis_table(out, basis);
+	out << "\nbasis: " << basis.commits.size() << " commits, " << changelogs.size() << " series; written to "
+	    << basis_cache_path(expectations_dir) << (json_path.empty() ? "" : " and " + json_path) << "\n";
+	return unknown ? 1 : 0;
+}
+
+std::vector<LintFinding> lint_catalog_boundaries(const std::vector<const ExpectationFile *> &files,
+						 const std::string &expectations_dir)
+{
+	std::string registry_path = commit_registry_path(expectations_dir);
+	if (!fs::exists(registry_path))
+		return {{false, registry_path + ": no registry of cited commits: boundaries not checked"}};
+	CommitRegistry registry = load_commit_registry(registry_path);
+	Basis basis;
+	std::vector<LintFinding> out;
+	std::string cache = basis_cache_path(expectations_dir);
+	if (fs::exists(cache))
+		basis = basis_from_json(json::parse(read_file(cache)), registry);
+	else
+		out.push_back({false, cache + ": no basis cache (./run.sh basis writes it): stable boundaries are "
+					      "checked against the recorded backports only"});
+	for (const auto *f : files)
+		for (auto &finding : lint_boundaries(*f, registry, basis))
+			out.push_back(std::move(finding));
+	return out;
+}
+
+} // namespace xdplab
