@@ -7,6 +7,7 @@
 #include "../netns/naming.h"
 #include "../netns/sweep.h"
 #include "basis/basis_command.h"
+#include "basis/boundary_kernels.h"
 #include "bisect_run.h"
 #include "drop_watch.h"
 #include "case/case_experiment.h"
@@ -333,12 +334,22 @@ int list_kernels(const Options &o)
 	}
 }
 
-// Aliases (all, lts, newest) name sets of kernels the archive carries today.
-void expand_aliases(Options &o)
+// Aliases (all, lts, newest, boundaries) name sets of kernels the archive carries today.
+void expand_aliases(Options &o, const std::vector<CatalogEntry> &catalog)
 {
 	if (std::none_of(o.kernels.begin(), o.kernels.end(), kernel_alias))
 		return;
-	o.kernels = expand_kernel_requests(o.kernels, list_debian_kernels(o.kernel_cache));
+	auto available = list_debian_kernels(o.kernel_cache);
+	std::vector<std::string> requests = expand_kernel_requests(o.kernels, available);
+	if (std::find(o.kernels.begin(), o.kernels.end(), "boundaries") != o.kernels.end()) {
+		std::vector<const ExpectationFile *> files;
+		for (const auto &e : catalog)
+			files.push_back(&e.expectations);
+		for (const auto &k : boundary_kernel_requests(boundary_pairs(files, available), std::cerr))
+			if (std::find(requests.begin(), requests.end(), k) == requests.end())
+				requests.push_back(k);
+	}
+	o.kernels = requests;
 	std::cerr << "xdplab: kernels:";
 	for (const auto &k : o.kernels)
 		std::cerr << " " << k;
@@ -381,7 +392,7 @@ int bench_here_or_in_matrix(Options &o, cost::BenchOptions bench)
 	if (!o.kernels.empty() || !o.kernel_images.empty()) {
 		try {
 			validate_inputs(o);
-			expand_aliases(o);
+			expand_aliases(o, {}); // costs have no expectation edges: "boundaries" adds nothing
 		} catch (const std::exception &e) {
 			std::cerr << "xdplab: " << e.what() << "\n";
 			return kExitConfig;
@@ -434,7 +445,8 @@ int main(int argc, char **argv)
 	app.add_option("--results-dir", o.results_dir, "where results, console logs and reports go");
 	app.add_flag("--quiet", o.quiet, "no results table (progress still goes to stderr)");
 	// One value per occurrence (comma-separated, repeatable): never the positional ids after it.
-	app.add_option("--kernels", o.kernels, "kernel matrix: Debian series and/or host, e.g. 6.1,6.12,host")
+	app.add_option("--kernels", o.kernels, "kernel matrix: Debian series, exact builds and/or host, e.g. 6.1,6.12.43,host; "
+		       "all, lts, newest, boundaries (the builds on either side of every pinned stable boundary)")
 		->delimiter(',')
 		->allow_extra_args(false);
 	app.add_option("--kernel-image", o.kernel_images, "also run in a VM booting this bzImage (repeatable)")
@@ -540,7 +552,7 @@ int main(int argc, char **argv)
 
 	if (!o.kernels.empty() || !o.kernel_images.empty()) {
 		try {
-			expand_aliases(o);
+			expand_aliases(o, catalog);
 		} catch (const std::exception &e) {
 			std::cerr << "xdplab: cannot list Debian kernels: " << e.what() << "\n";
 			return kExitConfig;

@@ -1,6 +1,7 @@
 #include "timeline.h"
 #include "headline.h"
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -115,7 +116,14 @@ std::vector<ClaimTimeline> findings_timeline(const std::vector<const RunResults 
 		described.insert(f.id);
 		for (const auto &[subtest, st] : f.subtests)
 			if (st.seed_claim && ran_anywhere(runs, f.id, subtest))
+			{
 				out.push_back(timeline_of(runs, f.id, subtest, f.seed, *st.seed_claim));
+				for (const auto &r : st.ranges)
+					for (auto [edge, commit] : {std::pair{r.kernels.from, r.from_commit},
+								    std::pair{r.kernels.until, r.until_commit}})
+						if (edge && !commit.empty())
+							out.back().edges.push_back({*edge, commit});
+			}
 	}
 	// Experiments without an expectation file here: what their runs recorded.
 	std::set<std::pair<std::string, std::string>> recorded;
@@ -135,6 +143,18 @@ std::string timeline_summary(const ClaimTimeline &t)
 	struct Segment {
 		bool holds;
 		std::vector<std::string> kernels;
+		std::vector<KernelVersion> versions;
+	};
+	// The commits whose edges lie in (before, after]: what the step rests on.
+	auto commits_between = [&](const KernelVersion &before, const KernelVersion &after) {
+		std::vector<std::string> found;
+		for (const auto &e : t.edges) {
+			std::string s = e.commit + " at " + (e.at.patch ? e.at.str() : std::to_string(e.at.major) + "." +
+										 std::to_string(e.at.minor));
+			if (before < e.at && e.at <= after && std::find(found.begin(), found.end(), s) == found.end())
+				found.push_back(s);
+		}
+		return found.empty() ? std::string() : " (" + joined(found) + ")";
 	};
 	std::vector<Segment> segments;
 	std::vector<std::string> tested, unmeasured;
@@ -147,8 +167,9 @@ std::string timeline_summary(const ClaimTimeline &t)
 		bool holds = k.state == ClaimState::Holds;
 		tested.push_back(labels[i]);
 		if (segments.empty() || segments.back().holds != holds)
-			segments.push_back({holds, {}});
+			segments.push_back({holds, {}, {}});
 		segments.back().kernels.push_back(labels[i]);
+		segments.back().versions.push_back(k.version);
 	}
 	if (segments.empty())
 		return "not measured on any kernel: " + joined(unmeasured);
@@ -163,7 +184,8 @@ std::string timeline_summary(const ClaimTimeline &t)
 			const char *change = !segments[i].holds ? "stops holding" : held_before ? "holds again" : "starts holding";
 			held_before = held_before || segments[i].holds;
 			out += std::string("; ") + change + " from " + segments[i].kernels.front() +
-			       (i + 1 == segments.size() ? " on" : "");
+			       (i + 1 == segments.size() ? " on" : "") +
+			       commits_between(segments[i - 1].versions.back(), segments[i].versions.front());
 		}
 		out += " (tested: " + joined(tested) + ")";
 	}

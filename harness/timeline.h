@@ -21,10 +21,18 @@ struct ClaimOnKernel {
 	std::string why_not; // for NotMeasured: "error: guest gave no results", "not run"
 };
 
+// A pinned range edge of the subtest's expectations: the release and the
+// commit that arrives there (expectations.h from_commit / until_commit).
+struct CommitEdge {
+	KernelVersion at;
+	std::string commit;
+};
+
 struct ClaimTimeline {
 	std::string id, subtest, seed;
 	SeedClaim claim; // text and observations empty when only the run's own verdict on it is known
 	std::vector<ClaimOnKernel> kernels; // in the order of the runs given
+	std::vector<CommitEdge> edges;      // where the expectations say the behaviour changes
 };
 
 // RUNS in version order. One timeline per subtest that has a seed claim in
@@ -34,7 +42,9 @@ std::vector<ClaimTimeline> findings_timeline(const std::vector<const RunResults 
 					     const std::vector<ExpectationFile> &expectations);
 
 // "holds on 5.10.262; stops holding from 6.1.192 on (tested: 5.10.262, 6.1.192);
-// not measured on 6.12.117 (error: ...)"
+// not measured on 6.12.117 (error: ...)". A step names the commits whose edges
+// lie between the two kernels: "stops holding from 6.12.57 on (4540aed51b12 at
+// 6.12.53)", 6.12.57 being the first build tested that carries it.
 std::string timeline_summary(const ClaimTimeline &t);
 
 } // namespace xdplab

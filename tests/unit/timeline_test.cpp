@@ -59,6 +59,21 @@ BOOST_AUTO_TEST_CASE(a_claim_that_stops_holding)
 	BOOST_TEST(s == "holds on 5.10.262; stops holding from 6.1.192 on (tested: 5.10.262, 6.1.192, 6.12.117)");
 }
 
+BOOST_AUTO_TEST_CASE(a_step_names_the_commit_it_rests_on)
+{
+	std::vector<ExpectationFile> pinned = {parse_expectations(R"({"id": "x", "title": "t", "seed": "000.txt", "claim": "c",
+  "subtests": {"native": {
+  "seed_claim": {"text": "invalid metadata", "observed_on": "5.8.0", "observations": {"meta_valid": false}},
+  "expect": [{"kernels": {"until": "6.1.115", "until_commit": "ca9984c5f0ab"}, "observations": {"meta_valid": false}, "basis": "b"},
+             {"kernels": {"from": "6.1.115", "until": "6.2", "from_commit": "ca9984c5f0ab"}, "observations": {"meta_valid": true}, "basis": "b"},
+             {"kernels": {"from": "6.12", "from_commit": "0123456789ab"}, "observations": {"meta_valid": true}, "basis": "b"}]}}})",
+								  "exp/x.json")};
+	auto s = summary_of({run_on("5.10.262", false), run_on("6.1.170", true), run_on("6.12.1", true)}, pinned);
+	// The edge between the last kernel without and the first with it; not the one past both.
+	BOOST_TEST(s == "holds on 5.10.262; stops holding from 6.1.170 on (ca9984c5f0ab at 6.1.115) "
+			"(tested: 5.10.262, 6.1.170, 6.12.1)");
+}
+
 BOOST_AUTO_TEST_CASE(a_claim_that_starts_holding_then_comes_and_goes)
 {
 	BOOST_TEST(summary_of({run_on("5.10.262", true), run_on("6.1.192", false)}, claim_meta_invalid()) ==
