@@ -485,7 +485,11 @@ int main(int argc, char **argv)
 	bench->add_option("cases", bench_opts.cases, "cost cases, names or globs (default: all)");
 	bench->add_option("--against", bench_opts.against, "measure the same path with another tool too")
 		->check(CLI::IsMember({"xdp-bench"}));
-	bench->add_option("--repetitions", bench_opts.repetitions, "repetitions per case")->check(CLI::Range(5, 100));
+	bench->add_option("--repetitions", bench_opts.repetitions,
+			  "rounds: every case once per round, in a shuffled order")->check(CLI::Range(5, 100));
+	bench->add_option("--cpu", bench_opts.cpu, "the CPU every injection is pinned to (default: the last online CPU)")
+		->check(CLI::NonNegativeNumber);
+	bench->fallthrough(); // --results-dir, --kernels, --kernel-cache ... as for the catalog
 	bench->add_option("--json", bench_opts.json_path, "results file (default: results/<release>-bench.json)");
 	o.run.jobs = static_cast<int>(std::max(1u, 2 * std::thread::hardware_concurrency()));
 	try {

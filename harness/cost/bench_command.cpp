@@ -8,7 +8,9 @@
 #include "runner.h"
 #include "xdp_bench.h"
 
+#include <algorithm>
 #include <chrono>
+#include <random>
 #include <filesystem>
 #include <iostream>
 #include <unistd.h>
@@ -25,27 +27,72 @@ long elapsed_ms(std::chrono::steady_clock::time_point since)
 		std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - since).count());
 }
 
-std::vector<CaseOutcome> run_cases(CostRunner &runner, const std::vector<CostCase> &cases)
+// One round runs every case once, in an order shuffled per round: a feature
+// and its base are measured moments apart, in the same state of the machine,
+// round after round, and no case always follows the same one. A case's
+// repetitions are its rounds; each starts with its own warm-up (the calibration
+// run of the injection).
+std::vector<CaseOutcome> run_rounds(CostRunner &runner, const std::vector<CostCase> &cases, int rounds,
+				    uint32_t seed, std::vector<std::vector<std::string>> &orders)
 {
 	std::vector<CaseOutcome> outcomes;
 	auto why_not = runner.probe();
-	uint32_t case_id = 1;
-	for (const auto &c : cases) {
-		if (why_not) {
-			outcomes.push_back({.c = c, .status = "skipped", .reason = *why_not});
-			continue;
+	for (const auto &c : cases)
+		outcomes.push_back({.c = c, .status = why_not ? "skipped" : "measured", .reason = why_not.value_or("")});
+	if (why_not)
+		return outcomes;
+	std::mt19937 shuffle(seed);
+	std::vector<size_t> order(cases.size());
+	for (size_t i = 0; i < order.size(); ++i)
+		order[i] = i;
+	for (int round = 0; round < rounds; ++round) {
+		std::shuffle(order.begin(), order.end(), shuffle);
+		orders.emplace_back();
+		for (size_t i : order) {
+			CaseOutcome &o = outcomes[i];
+			orders.back().push_back(o.c.name);
+			if (o.status != "measured")
+				continue; // a case that failed once is not measured again
+			if (isatty(STDERR_FILENO))
+				std::cerr << "\r\033[Kbench: round " << round + 1 << "/" << rounds << ", " << o.c.name << std::flush;
+			try {
+				CaseOutcome one = runner.run(o.c, static_cast<uint32_t>(i + 1));
+				for (auto s : one.samples) {
+					s.round = round;
+					o.samples.push_back(s);
+				}
+				o.injected += one.injected;
+				o.delivered += one.delivered;
+				o.expected_delivered += one.expected_delivered;
+				o.per_repetition = one.per_repetition;
+				o.cpu = one.cpu;
+				o.cpu_accounting = one.cpu_accounting;
+				if (one.status != "measured") {
+					o.status = one.status;
+					o.reason = "round " + std::to_string(round + 1) + ": " + one.reason;
+				}
+			} catch (const Interrupted &) {
+				throw;
+			} catch (const std::exception &e) {
+				o.status = "error";
+				o.reason = "round " + std::to_string(round + 1) + ": " + e.what();
+			}
 		}
-		try {
-			outcomes.push_back(runner.run(c, case_id++));
-		} catch (const Interrupted &) {
-			throw;
-		} catch (const std::exception &e) {
-			outcomes.push_back({.c = c, .status = "error", .reason = e.what()});
-		}
+		if (!isatty(STDERR_FILENO))
+			std::cerr << "bench: round " << round + 1 << "/" << rounds << " done\n";
 	}
+	for (auto &o : outcomes)
+		if (o.status == "measured")
+			o.figures = figures_of(o.samples);
 	if (isatty(STDERR_FILENO))
 		std::cerr << "\r\033[K";
 	return outcomes;
+}
+
+int default_cpu()
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n > 0 ? static_cast<int>(n - 1) : 0;
 }
 
 } // namespace
@@ -74,18 +121,20 @@ int run_bench(const BenchOptions &o, const std::string &tracefs_root)
 		RunLock lock = claim_new_run();
 		uint32_t run_tag = static_cast<uint32_t>(std::stoul(lock.run_id(), nullptr, 16));
 		std::cerr << "xdplab: bench run " << lock.run_id() << " on kernel " << results.kernel.release << ", "
-			  << cases.size() << " case(s), " << o.repetitions << " repetitions each\n";
+			  << cases.size() << " case(s) in " << o.repetitions << " rounds (every case once per round)\n";
 		CostTopology topo(lock.run_id(), run_tag);
+		const int cpu = o.cpu >= 0 ? o.cpu : default_cpu();
+		std::vector<std::vector<std::string>> orders;
 		std::vector<CaseOutcome> outcomes;
 		json anchor;
 		std::vector<std::string> problems;
 		try {
 			CostRunner runner(topo, run_tag,
-					  {.repetitions = o.repetitions, .check_interrupt = o.check_interrupt,
+					  {.repetitions = 1, .cpu = cpu, .check_interrupt = o.check_interrupt,
 					   .progress = &std::cerr});
-			outcomes = run_cases(runner, cases);
+			outcomes = run_rounds(runner, cases, o.repetitions, run_tag, orders);
 			if (o.against == "xdp-bench")
-				anchor = run_xdp_bench_anchor(topo, run_tag, o.repetitions, o.kernel_cache,
+				anchor = run_xdp_bench_anchor(topo, run_tag, o.repetitions, cpu, o.kernel_cache,
 							      o.check_interrupt);
 		} catch (...) {
 			topo.teardown();
@@ -97,6 +146,8 @@ int run_bench(const BenchOptions &o, const std::string &tracefs_root)
 			if (!c.cpu_accounting.empty())
 				accounting = c.cpu_accounting;
 		results.benchmarks = benchmarks_json(outcomes, accounting);
+		results.benchmarks["cpu"] = cpu;
+		results.benchmarks["rounds"] = orders;
 		if (!anchor.is_null())
 			results.benchmarks["anchor"] = anchor;
 		for (const auto &p : problems) {

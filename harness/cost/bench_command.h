@@ -10,7 +10,8 @@ namespace xdplab::cost {
 struct BenchOptions {
 	std::vector<std::string> cases;     // names or globs; all when empty
 	std::string against;                // "" or "xdp-bench"
-	int repetitions = 7;
+	int repetitions = 7; // rounds: every case once per round, in a shuffled order
+	int cpu = -1;        // the CPU every injection is pinned to; -1: the last online CPU
 	std::string results_dir, json_path; // json_path "" : <results_dir>/<release>-bench.json
 	std::string kernel_cache;           // the private apt and the anchor's unpacked tools live under it
 	std::function<void()> check_interrupt = [] {};

@@ -2,6 +2,7 @@
 
 #include "runner.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <map>
 
@@ -25,6 +26,44 @@ Stat stat_from_json(const json &j)
 	return s;
 }
 
+namespace {
+
+std::vector<double> per_packet(const std::vector<Sample> &samples)
+{
+	std::vector<double> out;
+	for (const auto &s : samples)
+		out.push_back(ns_per_packet(s));
+	return out;
+}
+
+// The feature's cost from the rounds both cases were measured in; the
+// differences themselves split into levels: "unstable", both levels given.
+json paired_cost(const std::vector<Sample> &feature, const std::vector<Sample> &base)
+{
+	std::map<int, double> base_by_round;
+	for (const auto &s : base)
+		base_by_round[s.round] = ns_per_packet(s);
+	std::vector<double> f, b;
+	for (const auto &s : feature)
+		if (auto it = base_by_round.find(s.round); it != base_by_round.end()) {
+			f.push_back(ns_per_packet(s));
+			b.push_back(it->second);
+		}
+	if (f.empty())
+		return {{"status", "no rounds in common"}};
+	PairedDifference d = paired_difference(f, b);
+	json out = {{"ns", d.ns}, {"low", d.low}, {"high", d.high}, {"pairs", d.n}, {"significant", d.significant()}};
+	std::vector<double> diffs;
+	for (size_t i = 0; i < f.size(); ++i)
+		diffs.push_back(f[i] - b[i]);
+	// A gap in the differences as wide as the precision the bench promises (5 ns or 10 % of the base).
+	if (auto levels = split_levels(diffs, std::max(5.0, 0.1 * stat_of(b).median)))
+		out["unstable"] = {{"low", levels->low}, {"high", levels->high}};
+	return out;
+}
+
+} // namespace
+
 json benchmarks_json(const std::vector<CaseOutcome> &outcomes, const std::string &cpu_accounting)
 {
 	std::map<std::string, const CaseOutcome *> measured;
@@ -47,20 +86,24 @@ json benchmarks_json(const std::vector<CaseOutcome> &outcomes, const std::string
 			  {"cpu", o.cpu}};
 		c["samples"] = json::array();
 		for (const auto &s : o.samples)
-			c["samples"].push_back({{"packets", s.packets}, {"wall_ns", s.wall_ns}, {"cpu_ns", s.cpu_ns}});
+			c["samples"].push_back({{"packets", s.packets}, {"wall_ns", s.wall_ns}, {"cpu_ns", s.cpu_ns},
+						{"round", s.round}, {"steal_ns", s.steal_ns},
+						{"others_kernel_ns", s.others_kernel_ns}});
 		if (o.figures) {
 			c["mpps"] = to_json(o.figures->mpps);
 			c["ns_per_packet"] = to_json(o.figures->ns_per_packet);
+			if (auto levels = split_levels(per_packet(o.samples), 0.2 * o.figures->ns_per_packet.median))
+				c["unstable"] = {{"low", levels->low}, {"high", levels->high}, {"n_low", levels->n_low},
+						 {"n_high", levels->n_high}};
 			auto base = measured.find(o.c.base);
-			if (base != measured.end()) {
-				Difference d = difference(o.figures->ns_per_packet, base->second->figures->ns_per_packet);
-				c["cost_over_base"] = {
-					{"ns", d.ns}, {"low", d.low}, {"high", d.high}, {"significant", d.significant()}};
-			}
+			if (base != measured.end())
+				c["cost_over_base"] = paired_cost(o.samples, base->second->samples);
 		}
 		cases.push_back(c);
 	}
 	return {{"injection", "BPF_PROG_TEST_RUN, BPF_F_TEST_XDP_LIVE_FRAMES, batch 64"},
+		{"method", "rounds: every case once per round in a shuffled order; a feature's cost is the median of "
+			   "the paired differences (same round), its band the distribution-free 95 % interval of that median"},
 		{"cpu_accounting", cpu_accounting},
 		{"cases", cases}};
 }
@@ -85,17 +128,26 @@ void print_bench_table(std::ostream &out, const json &benchmarks)
 			continue;
 		}
 		std::string cost = "";
-		if (c.contains("cost_over_base")) {
+		if (c.contains("cost_over_base") && c["cost_over_base"].contains("ns")) {
 			const auto &d = c["cost_over_base"];
-			char b[160];
-			snprintf(b, sizeof(b), "%+.1f ns over %s [%+.1f, %+.1f]%s", d.at("ns").get<double>(),
+			char b[200];
+			snprintf(b, sizeof(b), "%+.1f ns over %s [%+.1f, %+.1f], %d pairs%s%s", d.at("ns").get<double>(),
 				 c.value("base", "").c_str(), d.at("low").get<double>(), d.at("high").get<double>(),
-				 d.at("significant").get<bool>() ? "" : " (noise)");
+				 d.value("pairs", 0), d.at("significant").get<bool>() ? "" : " (noise)",
+				 d.contains("unstable") ? " UNSTABLE" : "");
 			cost = b;
 		}
+		// Samples in two levels are not one figure: both levels, never a median.
+		std::string per_packet = figure_text(stat_from_json(c.at("ns_per_packet")), "ns", 1);
+		if (c.contains("unstable")) {
+			char b[120];
+			snprintf(b, sizeof(b), "UNSTABLE: %.1f ns (%d) / %.1f ns (%d)", c["unstable"].at("low").get<double>(),
+				 c["unstable"].at("n_low").get<int>(), c["unstable"].at("high").get<double>(),
+				 c["unstable"].at("n_high").get<int>());
+			per_packet = b;
+		}
 		snprintf(line, sizeof(line), "%-26s %-36s %-40s %-30s %s\n", c.value("name", "").c_str(),
-			 figure_text(stat_from_json(c.at("mpps")), "Mpps", 2).c_str(),
-			 figure_text(stat_from_json(c.at("ns_per_packet")), "ns", 1).c_str(),
+			 figure_text(stat_from_json(c.at("mpps")), "Mpps", 2).c_str(), per_packet.c_str(),
 			 c.value("sink", "").c_str(), cost.c_str());
 		out << line;
 	}
@@ -106,12 +158,13 @@ void print_bench_table(std::ostream &out, const json &benchmarks)
 				    << a.value("reason", "") << "\n";
 				continue;
 			}
-			snprintf(line, sizeof(line), "anchor %-19s xdplab %s, %s %s: ratio %.3f\n",
+			json band = a.value("ratio_band", json::array({a.at("ratio"), a.at("ratio")}));
+			snprintf(line, sizeof(line), "anchor %-19s xdplab %s, %s %s: ratio %.3f [%.3f, %.3f] (paired rounds)\n",
 				 a.value("name", "").c_str(),
 				 figure_text(stat_from_json(a.at("xdplab").at("ns_per_packet")), "ns", 1).c_str(),
 				 a.value("tool", "").c_str(),
 				 figure_text(stat_from_json(a.at("anchor").at("ns_per_packet")), "ns", 1).c_str(),
-				 a.at("ratio").get<double>());
+				 a.at("ratio").get<double>(), band.at(0).get<double>(), band.at(1).get<double>());
 			out << line;
 		}
 }

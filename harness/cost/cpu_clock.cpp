@@ -75,6 +75,30 @@ uint64_t cpu_softirq_ns(int cpu)
 
 } // namespace
 
+MachineTime machine_time(int cpu)
+{
+	std::ifstream in("/proc/stat");
+	const std::string want = "cpu" + std::to_string(cpu);
+	const uint64_t tick = 1000000000ull / static_cast<uint64_t>(sysconf(_SC_CLK_TCK));
+	MachineTime t;
+	std::string line;
+	while (std::getline(in, line)) {
+		if (!line.starts_with("cpu") || line.size() < 4 || !isdigit(static_cast<unsigned char>(line[3])))
+			continue;
+		std::istringstream fields(line);
+		std::string name;
+		uint64_t v[8] = {}; // user nice system idle iowait irq softirq steal
+		fields >> name;
+		for (auto &x : v)
+			fields >> x;
+		if (name == want)
+			t.steal_ns += v[7] * tick;
+		else
+			t.others_kernel_ns += (v[2] + v[5] + v[6]) * tick;
+	}
+	return t;
+}
+
 bool kernel_accounts_irq_time()
 {
 	utsname u{};
@@ -88,9 +112,9 @@ bool kernel_accounts_irq_time()
 	return text.find("\nCONFIG_IRQ_TIME_ACCOUNTING=y") != std::string::npos;
 }
 
-PathCpuClock::PathCpuClock()
+PathCpuClock::PathCpuClock(int cpu)
 {
-	cpu_ = sched_getcpu();
+	cpu_ = cpu >= 0 ? cpu : sched_getcpu();
 	if (cpu_ < 0)
 		throw std::runtime_error("sched_getcpu failed");
 	cpu_set_t set;

@@ -13,8 +13,8 @@ namespace xdplab::cost {
 
 class PathCpuClock {
 public:
-	// Pins the calling thread to the CPU it runs on; call from the injecting thread.
-	PathCpuClock();
+	// Pins the calling thread to `cpu` (-1: the CPU it runs on); call from the injecting thread.
+	explicit PathCpuClock(int cpu = -1);
 	// Nanoseconds of CPU time accounted to the path so far (monotonic).
 	uint64_t now_ns() const;
 	int cpu() const { return cpu_; }
@@ -26,6 +26,14 @@ private:
 	int ksoftirqd_pid_ = -1;
 	bool irq_time_separate_ = false;
 };
+
+// What the rest of the machine did, from /proc/stat (USER_HZ ticks): the
+// steal time of one CPU (the hypervisor running something else on it) and
+// the system + irq + softirq time of every other CPU.
+struct MachineTime {
+	uint64_t steal_ns = 0, others_kernel_ns = 0;
+};
+MachineTime machine_time(int cpu);
 
 // Whether the running kernel's config has CONFIG_IRQ_TIME_ACCOUNTING=y
 // (from /proc/config.gz or /boot/config-<release>); false when unknown.

@@ -1,6 +1,7 @@
 #include "figures.h"
 
 #include <algorithm>
+#include <cmath>
 #include <stdexcept>
 
 namespace xdplab::cost {
@@ -42,16 +43,81 @@ Figures figures_of(const std::vector<Sample> &samples)
 	return {stat_of(rate), stat_of(cost)};
 }
 
-Difference difference(const Stat &feature, const Stat &base)
+namespace {
+
+// 1-based rank k of the lower bound: the largest k with P(Binomial(n, 1/2) < k) <= 2.5 %.
+int lower_rank(int n)
 {
-	return {feature.median - base.median, feature.min - base.max, feature.max - base.min};
+	double p = std::pow(0.5, n), cumulative = 0, choose = 1;
+	int k = 1;
+	for (int i = 0; i < n; ++i) {
+		cumulative += choose * p; // P(X = i)
+		if (cumulative > 0.025)
+			break;
+		k = i + 1;
+		choose = choose * (n - i) / (i + 1);
+	}
+	return std::min(k, (n + 1) / 2);
 }
 
-double ratio(const Stat &feature, const Stat &anchor)
+PairedDifference interval_of(std::vector<double> d)
 {
-	if (anchor.median == 0)
-		throw std::invalid_argument("no anchor figure to compare with");
-	return feature.median / anchor.median;
+	std::sort(d.begin(), d.end());
+	PairedDifference out;
+	out.n = static_cast<int>(d.size());
+	out.ns = stat_of(d).median;
+	int k = lower_rank(out.n);
+	out.low = d[static_cast<size_t>(k - 1)];
+	out.high = d[static_cast<size_t>(out.n - k)];
+	return out;
 }
+
+void check_pairs(const std::vector<double> &feature, const std::vector<double> &base)
+{
+	if (feature.empty() || feature.size() != base.size())
+		throw std::invalid_argument("paired figures need the same number of repetitions on both sides");
+}
+
+} // namespace
+
+PairedDifference paired_difference(const std::vector<double> &feature, const std::vector<double> &base)
+{
+	check_pairs(feature, base);
+	std::vector<double> d;
+	for (size_t i = 0; i < feature.size(); ++i)
+		d.push_back(feature[i] - base[i]);
+	return interval_of(d);
+}
+
+PairedDifference paired_ratio(const std::vector<double> &feature, const std::vector<double> &base)
+{
+	check_pairs(feature, base);
+	std::vector<double> d;
+	for (size_t i = 0; i < feature.size(); ++i) {
+		if (base[i] == 0)
+			throw std::invalid_argument("no anchor figure to compare with");
+		d.push_back(feature[i] / base[i]);
+	}
+	return interval_of(d);
+}
+
+std::optional<Levels> split_levels(std::vector<double> v, double min_gap)
+{
+	if (v.size() < 4)
+		return std::nullopt;
+	std::sort(v.begin(), v.end());
+	size_t at = 0;
+	double widest = 0;
+	for (size_t i = 1; i < v.size(); ++i)
+		if (v[i] - v[i - 1] > widest) {
+			widest = v[i] - v[i - 1];
+			at = i;
+		}
+	if (widest <= min_gap || at < 2 || v.size() - at < 2)
+		return std::nullopt;
+	std::vector<double> low(v.begin(), v.begin() + static_cast<long>(at)), high(v.begin() + static_cast<long>(at), v.end());
+	return Levels{stat_of(low).median, stat_of(high).median, static_cast<int>(low.size()), static_cast<int>(high.size())};
+}
+
 
 } // namespace xdplab::cost

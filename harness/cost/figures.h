@@ -4,6 +4,7 @@
 // two cases with its noise band.
 #pragma once
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 namespace xdplab::cost {
@@ -13,6 +14,11 @@ struct Sample {
 	uint64_t packets = 0; // frames injected (per port for a broadcast: the injected ones)
 	uint64_t wall_ns = 0; // the injection's wall time
 	uint64_t cpu_ns = 0;  // CPU time the kernel accounted to the whole path
+	int round = -1;       // the round of the bench it was taken in (every case once per round)
+	// The machine meanwhile, from /proc/stat (10 ms ticks): time the hypervisor
+	// took from the bench's CPU, and kernel time (system, irq, softirq) spent on
+	// the other CPUs: what moved the figures in the runs examined (README).
+	uint64_t steal_ns = 0, others_kernel_ns = 0;
 };
 
 double mpps(const Sample &s);           // packets per microsecond
@@ -34,17 +40,28 @@ struct Figures {
 // Throws std::invalid_argument on no samples or a sample without packets.
 Figures figures_of(const std::vector<Sample> &samples);
 
-// What `feature` costs over `base`, in ns/packet: the difference of the
-// medians, and the band it lies in whatever repetitions are paired (from
-// feature.min - base.max to feature.max - base.min). A band that contains 0
-// is a difference that cannot be told from noise.
-struct Difference {
+// A feature's cost from paired repetitions: d_i = feature_i - base_i, each
+// pair taken in the same round, moments apart. `ns` is the median of the d_i,
+// [low, high] the distribution-free confidence interval of that median (the
+// order statistics a binomial(n, 1/2) puts 95 % between; min and max for n <= 8).
+struct PairedDifference {
 	double ns = 0, low = 0, high = 0;
+	int n = 0;
 	bool significant() const { return low > 0 || high < 0; }
 };
-Difference difference(const Stat &feature, const Stat &base);
+// Pairs by position; throws std::invalid_argument unless both have the same size >= 1.
+PairedDifference paired_difference(const std::vector<double> &feature, const std::vector<double> &base);
+// The same for ratios feature_i / base_i (the anchor).
+PairedDifference paired_ratio(const std::vector<double> &feature, const std::vector<double> &base);
 
-// feature / anchor of two medians, e.g. xdplab's ns/packet over xdp-bench's.
-double ratio(const Stat &feature, const Stat &anchor);
+// Samples that fall into two separate levels: sorted, the widest gap between
+// neighbours exceeds `min_gap` (in the values' unit) and at least two samples
+// lie on each side. Then the median of each level, lower first. For a case's
+// ns/packet the bench uses 20 % of its median; in-run spreads are 1-6 %.
+struct Levels {
+	double low = 0, high = 0;
+	int n_low = 0, n_high = 0;
+};
+std::optional<Levels> split_levels(std::vector<double> values, double min_gap);
 
 } // namespace xdplab::cost

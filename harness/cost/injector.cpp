@@ -47,7 +47,7 @@ std::vector<uint8_t> frame_for(const Injection &inj, uint32_t seq)
 void run_injection(const Injection &inj, InjectionResult &out)
 {
 	NetnsScope scope(inj.ns);
-	PathCpuClock clock;
+	PathCpuClock clock(inj.cpu);
 	out.cpu_accounting = clock.accounting();
 	out.cpu = clock.cpu();
 
@@ -68,13 +68,17 @@ void run_injection(const Injection &inj, InjectionResult &out)
 		inj.check_interrupt();
 		inj.on_repetition(rep);
 		std::vector<uint8_t> frame = frame_for(inj, static_cast<uint32_t>(rep + 1));
+		MachineTime m0 = machine_time(clock.cpu());
 		uint64_t cpu0 = clock.now_ns(), w0 = wall_ns();
 		int err = test_run(inj.prog_fd, inj.ingress_ifindex, frame, static_cast<uint32_t>(out.per_repetition));
 		uint64_t w1 = wall_ns(), cpu1 = clock.now_ns();
+		MachineTime m1 = machine_time(clock.cpu());
 		if (err)
 			throw std::system_error(err, std::generic_category(), "BPF_PROG_TEST_RUN (live frames)");
 		out.injected += out.per_repetition;
-		out.samples.push_back({out.per_repetition, w1 - w0, cpu1 - cpu0});
+		out.samples.push_back({.packets = out.per_repetition, .wall_ns = w1 - w0, .cpu_ns = cpu1 - cpu0,
+				       .steal_ns = m1.steal_ns - m0.steal_ns,
+				       .others_kernel_ns = m1.others_kernel_ns - m0.others_kernel_ns});
 	}
 }
 

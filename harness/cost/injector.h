@@ -19,6 +19,7 @@ struct Injection {
 	int ingress_ifindex = 0;
 	uint32_t run_tag = 0, case_id = 0;
 	int repetitions = 5;
+	int cpu = -1; // the CPU the injecting thread is pinned to; -1: where it starts
 	uint64_t target_rep_ns = 150000000; // each repetition's length, after a calibration run
 	std::function<void()> check_interrupt = [] {};
 	std::function<void(int rep)> on_repetition = [](int) {};

@@ -153,16 +153,9 @@ CaseOutcome CostRunner::run(const CostCase &c, uint32_t case_id)
 	}
 
 	Injection inj{.prog_fd = prog_fd, .ns = topo_.ns(), .ingress_ifindex = topo_.ifindex("in"),
-		      .run_tag = run_tag_, .case_id = case_id, .repetitions = options_.repetitions,
+		      .run_tag = run_tag_, .case_id = case_id, .repetitions = options_.repetitions, .cpu = options_.cpu,
 		      .check_interrupt = options_.check_interrupt};
 	// On a terminal one line rewritten in place, else a line per case.
-	if (options_.progress && isatty(STDERR_FILENO))
-		inj.on_repetition = [&](int rep) {
-			*options_.progress << "\r\033[Kbench: " << c.name << " repetition " << rep + 1 << "/"
-					   << options_.repetitions << std::flush;
-		};
-	else if (options_.progress)
-		*options_.progress << "bench: " << c.name << "\n";
 	InjectionResult r = inject(inj);
 	out.samples = r.samples;
 	out.injected = r.injected;

@@ -111,10 +111,10 @@ private:
 };
 
 // One side of the comparison: the sink on r0, DEVMAP slot 0 -> o0 (used by
-// xdplab's program), `program_on_in` put in place, then the injection.
-// Every frame must reach the sink, whichever program forwards it.
-json measure_side(CostTopology &topo, uint32_t run_tag, int repetitions, const std::function<void()> &check_interrupt,
-		  const std::function<std::function<void()>(struct cost &)> &program_on_in)
+// xdplab's program), `program_on_in` put in place, then one repetition of the
+// injection. Every frame must reach the sink, whichever program forwards it.
+Sample measure_side(CostTopology &topo, uint32_t run_tag, int cpu, const std::function<void()> &check_interrupt,
+		    const std::function<std::function<void()>(struct cost &)> &program_on_in, std::string &accounting)
 {
 	EventStream events;
 	xdplab_ident ident{run_tag, kAnchorCaseId, 0, 0};
@@ -135,7 +135,7 @@ json measure_side(CostTopology &topo, uint32_t run_tag, int repetitions, const s
 	std::function<void()> remove_program = program_on_in(*obj);
 	Injection inj{.prog_fd = bpf_program__fd(obj->progs.xdp_cost_tx), .ns = topo.ns(),
 		      .ingress_ifindex = topo.ifindex("inj"), .run_tag = run_tag, .case_id = kAnchorCaseId,
-		      .repetitions = repetitions, .check_interrupt = check_interrupt};
+		      .repetitions = 1, .cpu = cpu, .check_interrupt = check_interrupt};
 	InjectionResult r;
 	try {
 		r = inject(inj);
@@ -160,17 +160,25 @@ json measure_side(CostTopology &topo, uint32_t run_tag, int repetitions, const s
 	if (delivered != r.injected)
 		throw std::runtime_error("the sink counted " + std::to_string(delivered) + " of " +
 					 std::to_string(r.injected) + " frames");
-	Figures f = figures_of(r.samples);
-	json samples = json::array();
-	for (const auto &s : r.samples)
-		samples.push_back({{"packets", s.packets}, {"wall_ns", s.wall_ns}, {"cpu_ns", s.cpu_ns}});
-	return {{"mpps", to_json(f.mpps)}, {"ns_per_packet", to_json(f.ns_per_packet)}, {"samples", samples},
-		{"delivered", delivered}, {"cpu_accounting", r.cpu_accounting}};
+	accounting = r.cpu_accounting;
+	return r.samples.at(0);
+}
+
+json side_json(const std::vector<Sample> &samples, const std::string &accounting)
+{
+	Figures f = figures_of(samples);
+	json out = {{"mpps", to_json(f.mpps)}, {"ns_per_packet", to_json(f.ns_per_packet)}, {"samples", json::array()},
+		    {"cpu_accounting", accounting}};
+	for (const auto &s : samples)
+		out["samples"].push_back({{"packets", s.packets}, {"wall_ns", s.wall_ns}, {"cpu_ns", s.cpu_ns},
+					  {"round", s.round}, {"steal_ns", s.steal_ns},
+					  {"others_kernel_ns", s.others_kernel_ns}});
+	return out;
 }
 
 } // namespace
 
-json run_xdp_bench_anchor(CostTopology &topo, uint32_t run_tag, int repetitions, const std::string &kernel_cache,
+json run_xdp_bench_anchor(CostTopology &topo, uint32_t run_tag, int rounds, int cpu, const std::string &kernel_cache,
 			  const std::function<void()> &check_interrupt)
 {
 	json c = {{"name", "redirect-devmap"}, {"path", kPath}, {"sink", "XDP_DROP on the peer"}, {"tool", "xdp-bench"}};
@@ -188,29 +196,49 @@ json run_xdp_bench_anchor(CostTopology &topo, uint32_t run_tag, int repetitions,
 	out["version"] = tools.version;
 	out["suite"] = tools.suite;
 	c["tool"] = "xdp-bench " + tools.version;
+	auto xdplab_program = [&](struct cost &obj) {
+		auto a = std::shared_ptr<XdpAttachment>(XdpAttachment::attach(
+			topo.ns(), topo.link("in"), bpf_program__fd(obj.progs.xdp_cost_redirect), XdpMode::Native));
+		return std::function<void()>([a] {
+			if (auto problem = a->detach())
+				throw std::runtime_error("detaching from in: " + *problem);
+		});
+	};
+	std::string bench_output;
+	auto xdp_bench_program = [&](struct cost &) {
+		auto running = std::make_shared<RunningXdpBench>(tools, topo);
+		return std::function<void()>([running, &bench_output, &topo] {
+			running->stop();
+			bench_output = running->output();
+			if (attached_prog(topo.ns(), topo.ifindex("in")))
+				throw std::runtime_error("xdp-bench left its program on in");
+		});
+	};
 	try {
-		std::cerr << "bench: anchor, xdplab's redirect program\n";
-		c["xdplab"] = measure_side(topo, run_tag, repetitions, check_interrupt, [&](struct cost &obj) {
-			auto a = std::shared_ptr<XdpAttachment>(XdpAttachment::attach(
-				topo.ns(), topo.link("in"), bpf_program__fd(obj.progs.xdp_cost_redirect), XdpMode::Native));
-			return std::function<void()>([a] {
-				if (auto problem = a->detach())
-					throw std::runtime_error("detaching from in: " + *problem);
-			});
-		});
-		std::cerr << "bench: anchor, xdp-bench redirect-map\n";
-		std::string bench_output;
-		c["anchor"] = measure_side(topo, run_tag, repetitions, check_interrupt, [&](struct cost &) {
-			auto running = std::make_shared<RunningXdpBench>(tools, topo);
-			return std::function<void()>([running, &bench_output, &topo] {
-				running->stop();
-				bench_output = running->output();
-				if (attached_prog(topo.ns(), topo.ifindex("in")))
-					throw std::runtime_error("xdp-bench left its program on in");
-			});
-		});
+		std::vector<Sample> ours, theirs;
+		std::string accounting;
+		for (int round = 0; round < rounds; ++round) {
+			std::cerr << "bench: anchor round " << round + 1 << "/" << rounds << "\n";
+			for (int side = 0; side < 2; ++side) {
+				bool xdplab_side = (side == 0) == (round % 2 == 0); // who goes first alternates
+				Sample s = measure_side(topo, run_tag, cpu, check_interrupt,
+							xdplab_side ? std::function(xdplab_program) : std::function(xdp_bench_program),
+							accounting);
+				s.round = round;
+				(xdplab_side ? ours : theirs).push_back(s);
+			}
+		}
+		c["xdplab"] = side_json(ours, accounting);
+		c["anchor"] = side_json(theirs, accounting);
 		c["anchor"]["output"] = bench_output;
-		c["ratio"] = ratio(stat_from_json(c["xdplab"]["ns_per_packet"]), stat_from_json(c["anchor"]["ns_per_packet"]));
+		std::vector<double> a, b;
+		for (size_t i = 0; i < ours.size(); ++i) {
+			a.push_back(ns_per_packet(ours[i]));
+			b.push_back(ns_per_packet(theirs[i]));
+		}
+		PairedDifference r = paired_ratio(a, b);
+		c["ratio"] = r.ns;
+		c["ratio_band"] = {r.low, r.high};
 		c["status"] = "measured";
 	} catch (const Interrupted &) {
 		throw;

@@ -22,7 +22,10 @@ class CostTopology;
 // The "anchor" section: per comparable case both figures and the ratio
 // xdplab / xdp-bench of the CPU ns per packet; a case whose tool cannot be
 // had or run is "skipped" or "error" with the reason.
-nlohmann::json run_xdp_bench_anchor(CostTopology &topo, uint32_t run_tag, int repetitions,
+// Measured in rounds like the cases: each round one repetition of each side,
+// the side that goes first alternating, so the ratio comes from pairs taken
+// in the same state of the machine (paired_ratio).
+nlohmann::json run_xdp_bench_anchor(CostTopology &topo, uint32_t run_tag, int rounds, int cpu,
 				    const std::string &kernel_cache, const std::function<void()> &check_interrupt);
 
 } // namespace xdplab::cost

@@ -50,21 +50,50 @@ BOOST_AUTO_TEST_CASE(figures_over_repetitions)
 	BOOST_CHECK_THROW(figures_of(samples), std::invalid_argument);
 }
 
-BOOST_AUTO_TEST_CASE(feature_cost_and_noise_band)
+BOOST_AUTO_TEST_CASE(feature_cost_from_paired_rounds)
 {
-	Stat base{.median = 160, .min = 155, .max = 170, .spread = 0, .n = 5};
-	Stat prog{.median = 190, .min = 185, .max = 200, .spread = 0, .n = 5};
-	Difference d = difference(prog, base);
-	BOOST_TEST(d.ns == 30.0);
-	BOOST_TEST(d.low == 15.0);
-	BOOST_TEST(d.high == 45.0);
+	// The machine moved between rounds 2 and 3 (both cases up by 30 ns): the
+	// medians of the cases shift, their paired differences do not.
+	std::vector<double> base = {40, 41, 70, 71, 42, 72, 40};
+	std::vector<double> prog = {60, 62, 91, 90, 61, 93, 60};
+	PairedDifference d = paired_difference(prog, base);
+	BOOST_TEST(d.n == 7);
+	BOOST_TEST(d.ns == 20.0);
+	BOOST_TEST(d.low == 19.0); // n = 7: the interval is [min, max] of the differences
+	BOOST_TEST(d.high == 21.0);
 	BOOST_TEST(d.significant());
-	Stat close{.median = 162, .min = 150, .max = 171, .spread = 0, .n = 5};
-	Difference n = difference(close, base);
-	BOOST_TEST(n.ns == 2.0);
-	BOOST_TEST(!n.significant()); // the band holds 0: noise
-	BOOST_TEST(ratio(prog, base) == 190.0 / 160.0, boost::test_tools::tolerance(1e-12));
-	BOOST_CHECK_THROW(ratio(prog, Stat{}), std::invalid_argument);
+	std::vector<double> same = {41, 40, 71, 70, 42, 72, 41};
+	BOOST_TEST(!paired_difference(same, base).significant()); // the band holds 0: noise
+	BOOST_CHECK_THROW(paired_difference({1, 2}, {1}), std::invalid_argument);
+	PairedDifference r = paired_ratio({110, 220, 330}, {100, 200, 300});
+	BOOST_TEST(r.ns == 1.1, boost::test_tools::tolerance(1e-12));
+	BOOST_CHECK_THROW(paired_ratio({1}, {0}), std::invalid_argument);
+}
+
+BOOST_AUTO_TEST_CASE(the_interval_narrows_with_more_pairs)
+{
+	// n = 20: the distribution-free 95 % interval of the median is [d(6), d(15)].
+	std::vector<double> base(20, 0.0), feature;
+	for (int i = 1; i <= 20; ++i)
+		feature.push_back(i);
+	PairedDifference d = paired_difference(feature, base);
+	BOOST_TEST(d.low == 6.0);
+	BOOST_TEST(d.high == 15.0);
+	BOOST_TEST(d.ns == 10.5);
+}
+
+BOOST_AUTO_TEST_CASE(split_samples_are_two_levels_not_one_median)
+{
+	auto levels = split_levels({42, 43, 70, 41, 69, 71, 42}, 0.2 * 43);
+	BOOST_REQUIRE(levels.has_value());
+	BOOST_TEST(levels->low == 42.0);
+	BOOST_TEST(levels->high == 70.0);
+	BOOST_TEST(levels->n_low == 4);
+	BOOST_TEST(levels->n_high == 3);
+	// An ordinary spread is one level; one outlier is not a level.
+	BOOST_TEST(!split_levels({42, 43, 44, 41, 45, 42, 43}, 0.2 * 43).has_value());
+	BOOST_TEST(!split_levels({42, 43, 44, 41, 70, 42, 43}, 0.2 * 43).has_value());
+	BOOST_TEST(!split_levels({42, 70, 43}, 1).has_value()); // too few to tell
 }
 
 BOOST_AUTO_TEST_CASE(case_selection)
@@ -84,12 +113,13 @@ BOOST_AUTO_TEST_CASE(case_selection)
 BOOST_AUTO_TEST_CASE(benchmarks_section_and_table_rows)
 {
 	CaseOutcome base{.c = *find_cost_case("redirect-devmap"), .status = "measured"};
-	base.samples = {{1000, 1000, 160000}, {1000, 1000, 155000}, {1000, 1000, 170000}, {1000, 1000, 160000},
-			{1000, 1000, 165000}};
+	base.samples = {{1000, 1000, 160000, 0}, {1000, 1000, 155000, 1}, {1000, 1000, 170000, 2},
+			{1000, 1000, 160000, 3}, {1000, 1000, 165000, 4}};
 	base.figures = figures_of(base.samples);
 	CaseOutcome prog{.c = *find_cost_case("redirect-devmap-prog"), .status = "measured"};
-	prog.samples = {{1000, 1000, 190000}, {1000, 1000, 185000}, {1000, 1000, 200000}, {1000, 1000, 190000},
-			{1000, 1000, 195000}};
+	// Paired by round: 30 ns more in every round, whatever the round's level.
+	prog.samples = {{1000, 1000, 190000, 0}, {1000, 1000, 185000, 1}, {1000, 1000, 200000, 2},
+			{1000, 1000, 190000, 3}, {1000, 1000, 196000, 4}};
 	prog.figures = figures_of(prog.samples);
 	CaseOutcome broken{.c = *find_cost_case("tx"), .status = "error", .reason = "the sinks counted 3 of 5 frames"};
 	auto j = benchmarks_json({base, prog, broken}, "thread");
@@ -97,15 +127,28 @@ BOOST_AUTO_TEST_CASE(benchmarks_section_and_table_rows)
 	BOOST_TEST(!j["cases"][0].contains("cost_over_base")); // its base, drop, did not run
 	const auto &cost = j["cases"][1].at("cost_over_base");
 	BOOST_TEST(cost.at("ns").get<double>() == 30.0);
-	BOOST_TEST(cost.at("low").get<double>() == 15.0);
-	BOOST_TEST(cost.at("high").get<double>() == 45.0);
+	BOOST_TEST(cost.at("low").get<double>() == 30.0);
+	BOOST_TEST(cost.at("high").get<double>() == 31.0);
+	BOOST_TEST(cost.at("pairs").get<int>() == 5);
 	BOOST_TEST(j["cases"][2].at("status") == "error");
 	BOOST_TEST(!j["cases"][2].contains("ns_per_packet")); // an error has no figure
 
 	std::ostringstream table;
 	print_bench_table(table, j);
 	BOOST_TEST(table.str().find("redirect-devmap-prog") != std::string::npos);
-	BOOST_TEST(table.str().find("+30.0 ns over redirect-devmap [+15.0, +45.0]") != std::string::npos);
+	BOOST_TEST(table.str().find("+30.0 ns over redirect-devmap [+30.0, +31.0], 5 pairs") != std::string::npos,
+		   table.str());
+
+	// Samples in two levels: reported as both, not as one median.
+	CaseOutcome jumpy{.c = *find_cost_case("tx"), .status = "measured"};
+	jumpy.samples = {{1000, 1000, 42000, 0}, {1000, 1000, 70000, 1}, {1000, 1000, 43000, 2},
+			 {1000, 1000, 69000, 3}, {1000, 1000, 71000, 4}};
+	jumpy.figures = figures_of(jumpy.samples);
+	auto u = benchmarks_json({jumpy}, "thread");
+	BOOST_TEST(u["cases"][0].contains("unstable"));
+	std::ostringstream t2;
+	print_bench_table(t2, u);
+	BOOST_TEST(t2.str().find("UNSTABLE: 42.5 ns (2) / 70.0 ns (3)") != std::string::npos, t2.str());
 	BOOST_TEST(table.str().find("tx: error: the sinks counted 3 of 5 frames") != std::string::npos);
 
 	// A case in error fails the run (and the matrix) like an experiment's error.
