@@ -81,9 +81,33 @@ std::vector<CaseOutcome> run_rounds(CostRunner &runner, const std::vector<CostCa
 		if (!isatty(STDERR_FILENO))
 			std::cerr << "bench: round " << round + 1 << "/" << rounds << " done\n";
 	}
-	for (auto &o : outcomes)
+	// Figures from the rounds the machine was in its fast state; a disturbed
+	// round is kept in the results, marked, and left out of every figure.
+	std::vector<std::vector<double>> by_case;
+	for (const auto &o : outcomes) {
+		by_case.emplace_back(static_cast<size_t>(rounds), std::nan(""));
 		if (o.status == "measured")
-			o.figures = figures_of(o.samples);
+			for (const auto &s : o.samples)
+				by_case.back()[static_cast<size_t>(s.round)] = ns_per_packet(s);
+	}
+	std::vector<bool> disturbed = disturbed_rounds(by_case);
+	for (auto &o : outcomes) {
+		if (o.status != "measured")
+			continue;
+		std::vector<Sample> kept;
+		for (auto &s : o.samples) {
+			s.disturbed = disturbed[static_cast<size_t>(s.round)];
+			if (!s.disturbed)
+				kept.push_back(s);
+		}
+		if (kept.size() < 3) {
+			o.status = "unstable";
+			o.reason = std::to_string(o.samples.size() - kept.size()) + " of " + std::to_string(o.samples.size()) +
+				   " rounds ran while the machine was in its slow state: no figure";
+			continue;
+		}
+		o.figures = figures_of(kept);
+	}
 	if (isatty(STDERR_FILENO))
 		std::cerr << "\r\033[K";
 	return outcomes;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <map>
+#include <set>
 
 namespace xdplab::cost {
 
@@ -28,11 +29,13 @@ Stat stat_from_json(const json &j)
 
 namespace {
 
+// The samples figures are taken from: those of undisturbed rounds.
 std::vector<double> per_packet(const std::vector<Sample> &samples)
 {
 	std::vector<double> out;
 	for (const auto &s : samples)
-		out.push_back(ns_per_packet(s));
+		if (!s.disturbed)
+			out.push_back(ns_per_packet(s));
 	return out;
 }
 
@@ -42,10 +45,11 @@ json paired_cost(const std::vector<Sample> &feature, const std::vector<Sample> &
 {
 	std::map<int, double> base_by_round;
 	for (const auto &s : base)
-		base_by_round[s.round] = ns_per_packet(s);
+		if (!s.disturbed)
+			base_by_round[s.round] = ns_per_packet(s);
 	std::vector<double> f, b;
 	for (const auto &s : feature)
-		if (auto it = base_by_round.find(s.round); it != base_by_round.end()) {
+		if (auto it = base_by_round.find(s.round); !s.disturbed && it != base_by_round.end()) {
 			f.push_back(ns_per_packet(s));
 			b.push_back(it->second);
 		}
@@ -88,7 +92,7 @@ json benchmarks_json(const std::vector<CaseOutcome> &outcomes, const std::string
 		for (const auto &s : o.samples)
 			c["samples"].push_back({{"packets", s.packets}, {"wall_ns", s.wall_ns}, {"cpu_ns", s.cpu_ns},
 						{"round", s.round}, {"steal_ns", s.steal_ns},
-						{"others_kernel_ns", s.others_kernel_ns}});
+						{"others_kernel_ns", s.others_kernel_ns}, {"disturbed", s.disturbed}});
 		if (o.figures) {
 			c["mpps"] = to_json(o.figures->mpps);
 			c["ns_per_packet"] = to_json(o.figures->ns_per_packet);
@@ -150,6 +154,20 @@ void print_bench_table(std::ostream &out, const json &benchmarks)
 			 figure_text(stat_from_json(c.at("mpps")), "Mpps", 2).c_str(), per_packet.c_str(),
 			 c.value("sink", "").c_str(), cost.c_str());
 		out << line;
+	}
+	std::set<int> slow;
+	int rounds = 0;
+	for (const auto &c : benchmarks.at("cases"))
+		for (const auto &s : c.value("samples", json::array())) {
+			rounds = std::max(rounds, s.value("round", -1) + 1);
+			if (s.value("disturbed", false))
+				slow.insert(s.value("round", -1));
+		}
+	if (!slow.empty()) {
+		out << "rounds left out, the machine in its slow state (every case slower together):";
+		for (int r : slow)
+			out << " " << r + 1;
+		out << " of " << rounds << "\n";
 	}
 	if (benchmarks.contains("anchor"))
 		for (const auto &a : benchmarks["anchor"].value("cases", json::array())) {

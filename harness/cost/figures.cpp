@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 
 namespace xdplab::cost {
@@ -99,6 +100,30 @@ PairedDifference paired_ratio(const std::vector<double> &feature, const std::vec
 		d.push_back(feature[i] / base[i]);
 	}
 	return interval_of(d);
+}
+
+std::vector<bool> disturbed_rounds(const std::vector<std::vector<double>> &by_case, double threshold)
+{
+	size_t rounds = 0;
+	for (const auto &c : by_case)
+		rounds = std::max(rounds, c.size());
+	std::vector<double> fastest;
+	for (const auto &c : by_case) {
+		double f = std::numeric_limits<double>::infinity();
+		for (double v : c)
+			if (!std::isnan(v) && v > 0)
+				f = std::min(f, v);
+		fastest.push_back(f);
+	}
+	std::vector<bool> out(rounds, false);
+	for (size_t r = 0; r < rounds; ++r) {
+		std::vector<double> ratios;
+		for (size_t c = 0; c < by_case.size(); ++c)
+			if (r < by_case[c].size() && !std::isnan(by_case[c][r]) && std::isfinite(fastest[c]))
+				ratios.push_back(by_case[c][r] / fastest[c]);
+		out[r] = !ratios.empty() && stat_of(ratios).median > threshold;
+	}
+	return out;
 }
 
 std::optional<Levels> split_levels(std::vector<double> v, double min_gap)

@@ -19,6 +19,7 @@ struct Sample {
 	// took from the bench's CPU, and kernel time (system, irq, softirq) spent on
 	// the other CPUs: what moved the figures in the runs examined (README).
 	uint64_t steal_ns = 0, others_kernel_ns = 0;
+	bool disturbed = false; // taken in a round the machine was in its slow state (disturbed_rounds)
 };
 
 double mpps(const Sample &s);           // packets per microsecond
@@ -53,6 +54,13 @@ struct PairedDifference {
 PairedDifference paired_difference(const std::vector<double> &feature, const std::vector<double> &base);
 // The same for ratios feature_i / base_i (the anchor).
 PairedDifference paired_ratio(const std::vector<double> &feature, const std::vector<double> &base);
+
+// The rounds in which the machine was in its slow state. Every case of a
+// round moves together (README, "Why"), so a round is judged by all of its
+// cases: per case the ratio of the round's ns/packet to that case's fastest
+// round, and the round is disturbed when the median of those ratios exceeds
+// `threshold`. by_case[c][r]: case c in round r, NaN where not measured.
+std::vector<bool> disturbed_rounds(const std::vector<std::vector<double>> &by_case, double threshold = 1.2);
 
 // Samples that fall into two separate levels: sorted, the widest gap between
 // neighbours exceeds `min_gap` (in the values' unit) and at least two samples

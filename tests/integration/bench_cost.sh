@@ -22,13 +22,17 @@ for c in cases.values():
     if release < (5, 18):
         assert c["status"] == "skipped" and "LIVE_FRAMES" in c["reason"], c
         continue
-    assert c["status"] == "measured", c
     assert c["delivered"] == c["expected_delivered"] == c["injected"], c
     assert len(c["samples"]) == 5, c
+    if c["status"] == "unstable":  # most rounds in the machine's slow state: no figure, said so
+        assert "slow state" in c["reason"] and "ns_per_packet" not in c, c
+        assert sum(s["disturbed"] for s in c["samples"]) >= 3, c
+        continue
+    assert c["status"] == "measured", c
     ns = c["ns_per_packet"]
     assert 0 < ns["min"] <= ns["median"] <= ns["max"], ns
     assert c["mpps"]["median"] > 0, c
-if release >= (5, 18):
+if release >= (5, 18) and all(c["status"] == "measured" for c in cases.values()):
     d = cases["redirect-devmap-prog"]["cost_over_base"]
     assert d["low"] <= d["ns"] <= d["high"], d
 PY
