@@ -476,9 +476,11 @@ int main(int argc, char **argv)
 	bis->add_option("--bad", o.bisect_bad, "a build that behaves the new way: series, exact version or rc")->required();
 	bis->fallthrough(); // --json, --kernel-cache, --accel, --vm-timeout, --results-dir as for the matrix
 	std::string basis_json;
+	bool basis_save = false;
 	auto *bas = app.add_subcommand("basis", "for every commit an expectation cites: its mainline release and, per "
 						"Debian series, the first build carrying it (read from the packages' changelogs)");
-	bas->add_option("--json", basis_json, "also write the JSON here (it always goes to <expectations>/_basis.json)");
+	bas->add_option("--json", basis_json, "also write the JSON here (it always goes to <kernel cache>/basis.json)");
+	bas->add_flag("--save", basis_save, "also refresh the snapshot the lint uses on a fresh clone, <expectations>/_basis.json");
 	bas->fallthrough(); // --kernel-cache, --expectations
 	cost::BenchOptions bench_opts;
 	auto *bench = app.add_subcommand("bench", "what each XDP feature costs on this kernel (catalog E)");
@@ -504,7 +506,7 @@ int main(int argc, char **argv)
 		if (!require_root("basis reads Debian's packages through the harness's apt under the kernel cache"))
 			return kExitConfig;
 		try {
-			return basis_command(o.expectations_dir, o.kernel_cache, basis_json, std::cout, std::cerr);
+			return basis_command(o.expectations_dir, o.kernel_cache, basis_json, basis_save, std::cout, std::cerr);
 		} catch (const std::exception &e) {
 			std::cerr << "xdplab: basis: " << e.what() << "\n";
 			return 2;
@@ -530,7 +532,7 @@ int main(int argc, char **argv)
 			for (const auto &e : catalog)
 				files.push_back(&e.expectations);
 			size_t warnings = 0;
-			for (auto &f : lint_catalog_boundaries(files, o.expectations_dir)) {
+			for (auto &f : lint_catalog_boundaries(files, o.expectations_dir, o.kernel_cache)) {
 				if (f.error)
 					problems.push_back(std::move(f.message));
 				else

@@ -34,13 +34,18 @@ std::string commit_registry_path(const std::string &expectations_dir)
 	return expectations_dir + "/_commits.yaml";
 }
 
-std::string basis_cache_path(const std::string &expectations_dir)
+std::string basis_snapshot_path(const std::string &expectations_dir)
 {
 	return expectations_dir + "/_basis.json";
 }
 
+std::string basis_cache_path_in(const std::string &kernel_cache)
+{
+	return kernel_cache + "/basis.json";
+}
+
 int basis_command(const std::string &expectations_dir, const std::string &kernel_cache, const std::string &json_path,
-		  std::ostream &out, std::ostream &err)
+		  bool save, std::ostream &out, std::ostream &err)
 {
 	CommitRegistry registry = load_commit_registry(commit_registry_path(expectations_dir));
 	std::map<std::string, std::vector<std::string>> cited_in;
@@ -61,17 +66,23 @@ int basis_command(const std::string &expectations_dir, const std::string &kernel
 	auto changelogs = read_series_changelogs(kernels, kernel_cache, err);
 	Basis basis = compute_basis(registry, cited_in, changelogs, served_builds(kernels));
 	std::string doc = basis_to_json(basis).dump(2) + "\n";
-	write_file_atomic(basis_cache_path(expectations_dir), doc);
+	std::vector<std::string> written = {basis_cache_path_in(kernel_cache)};
+	if (save)
+		written.push_back(basis_snapshot_path(expectations_dir));
 	if (!json_path.empty())
-		write_file_atomic(json_path, doc);
+		written.push_back(json_path);
+	for (const auto &path : written)
+		write_file_atomic(path, doc);
 	print_basis_table(out, basis);
-	out << "\nbasis: " << basis.commits.size() << " commits, " << changelogs.size() << " series; written to "
-	    << basis_cache_path(expectations_dir) << (json_path.empty() ? "" : " and " + json_path) << "\n";
+	out << "\nbasis: " << basis.commits.size() << " commits, " << changelogs.size() << " series; written to";
+	for (const auto &path : written)
+		out << " " << path;
+	out << "\n";
 	return unknown ? 1 : 0;
 }
 
 std::vector<LintFinding> lint_catalog_boundaries(const std::vector<const ExpectationFile *> &files,
-						 const std::string &expectations_dir)
+						 const std::string &expectations_dir, const std::string &kernel_cache)
 {
 	std::string registry_path = commit_registry_path(expectations_dir);
 	if (!fs::exists(registry_path))
@@ -79,12 +90,15 @@ std::vector<LintFinding> lint_catalog_boundaries(const std::vector<const Expecta
 	CommitRegistry registry = load_commit_registry(registry_path);
 	Basis basis;
 	std::vector<LintFinding> out;
-	std::string cache = basis_cache_path(expectations_dir);
-	if (fs::exists(cache))
+	std::string cache = basis_cache_path_in(kernel_cache), snapshot = basis_snapshot_path(expectations_dir);
+	std::error_code ec;
+	if (fs::exists(cache, ec))
 		basis = basis_from_json(json::parse(read_file(cache)), registry);
+	else if (fs::exists(snapshot, ec))
+		basis = basis_from_json(json::parse(read_file(snapshot)), registry);
 	else
-		out.push_back({false, cache + ": no basis cache (./run.sh basis writes it): stable boundaries are "
-					      "checked against the recorded backports only"});
+		out.push_back({false, snapshot + ": no basis (./run.sh basis writes it): stable boundaries are "
+						 "checked against the recorded backports only"});
 	for (const auto *f : files)
 		for (auto &finding : lint_boundaries(*f, registry, basis))
 			out.push_back(std::move(finding));
