@@ -90,15 +90,34 @@ std::vector<LintFinding> lint_catalog_boundaries(const std::vector<const Expecta
 	CommitRegistry registry = load_commit_registry(registry_path);
 	Basis basis;
 	std::vector<LintFinding> out;
-	std::string cache = basis_cache_path_in(kernel_cache), snapshot = basis_snapshot_path(expectations_dir);
+	// The kernel cache's basis if it knows every commit of the registry (it may
+	// predate an edit of _commits.yaml), else the snapshot.
+	auto complete = [&](const Basis &b) {
+		for (const auto &c : registry.commits)
+			if (!b.of(c.id))
+				return false;
+		return true;
+	};
+	std::string used;
 	std::error_code ec;
-	if (fs::exists(cache, ec))
-		basis = basis_from_json(json::parse(read_file(cache)), registry);
-	else if (fs::exists(snapshot, ec))
-		basis = basis_from_json(json::parse(read_file(snapshot)), registry);
-	else
-		out.push_back({false, snapshot + ": no basis (./run.sh basis writes it): stable boundaries are "
-						 "checked against the recorded backports only"});
+	for (const auto &path : {basis_cache_path_in(kernel_cache), basis_snapshot_path(expectations_dir)}) {
+		if (!fs::exists(path, ec))
+			continue;
+		Basis b = basis_from_json(json::parse(read_file(path)), registry);
+		if (used.empty() || complete(b)) {
+			basis = std::move(b);
+			used = path;
+		}
+		if (complete(basis))
+			break;
+	}
+	if (used.empty())
+		out.push_back({false, basis_snapshot_path(expectations_dir) +
+					      ": no basis (./run.sh basis writes it): stable boundaries are checked against "
+					      "the recorded backports only"});
+	else if (!complete(basis))
+		out.push_back({false, used + ": older than " + registry_path +
+					      " (commits missing): run ./run.sh basis --save"});
 	for (const auto *f : files)
 		for (auto &finding : lint_boundaries(*f, registry, basis))
 			out.push_back(std::move(finding));
