@@ -33,12 +33,18 @@ Found first_listing(const SeriesChangelog &log, const std::string &subject)
 	return {};
 }
 
-std::string revert_after(const SeriesChangelog &log, const ChangelogEntry *since, const std::string &subject)
+std::string revert_after(const SeriesChangelog &log, const ChangelogEntry *since, const ChangelogItem *listing,
+			 const std::string &subject)
 {
 	std::string revert = "Revert \"" + subject + "\"";
 	for (const auto &e : log.entries) { // newest first: stop at the listing
-		if (&e == since)
+		if (&e == since) {
+			// The same upload may bring the revert in a later release.
+			for (const ChangelogItem *item = listing + 1; item < e.items.data() + e.items.size(); ++item)
+				if (item_subject(item->text) == revert)
+					return e.version;
 			break;
+		}
 		for (const auto &item : e.items)
 			if (item_subject(item.text) == revert)
 				return e.version;
@@ -88,7 +94,7 @@ SeriesBasis series_basis(const KnownCommit &c, const SeriesChangelog &log, const
 		s.release = f.item->release.empty() ? upstream_version(f.entry->version) : f.item->release;
 		s.release_earliest = f.item->earliest.empty() ? s.release : f.item->earliest;
 		s.debian_version = f.entry->version;
-		s.reverted_in = revert_after(log, f.entry, c.subject);
+		s.reverted_in = revert_after(log, f.entry, f.item, c.subject);
 		s.evidence = "Debian changelog of " + log.package + " " + log.version + ": entry " + f.entry->version +
 			     (f.item->release.empty() ? " (a patch of Debian's own)"
 						      : ", under ChangeLog-" + f.item->release +

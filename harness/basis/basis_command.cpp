@@ -103,7 +103,13 @@ std::vector<LintFinding> lint_catalog_boundaries(const std::vector<const Expecta
 	for (const auto &path : {basis_cache_path_in(kernel_cache), basis_snapshot_path(expectations_dir)}) {
 		if (!fs::exists(path, ec))
 			continue;
-		Basis b = basis_from_json(json::parse(read_file(path)), registry);
+		Basis b;
+		try {
+			b = basis_from_json(json::parse(read_file(path)), registry);
+		} catch (const std::exception &e) {
+			out.push_back({false, path + ": unreadable, skipped (" + e.what() + ")"});
+			continue;
+		}
 		if (used.empty() || complete(b)) {
 			basis = std::move(b);
 			used = path;

@@ -16,17 +16,22 @@ std::string series_of(const KernelVersion &v)
 struct Arrival {
 	std::string release, why;
 	const SeriesBasis *from_changelog = nullptr;
+	std::string earliest; // Debian grouped links: the commit is in [earliest, release]
 };
 
 Arrival arrival(const KnownCommit &c, const std::string &series, const Basis &basis)
 {
 	if (upstream_version_compare(series, c.mainline) >= 0)
-		return {series, "", nullptr};
+		return {series, "", nullptr, series};
 	if (const CommitBasis *cb = basis.of(c.id))
-		if (const SeriesBasis *s = cb->in(series); s && (s->status == "listed" || s->status == "recorded"))
-			return {s->release, "", s};
+		if (const SeriesBasis *s = cb->in(series); s && (s->status == "listed" || s->status == "recorded")) {
+			if (!s->reverted_in.empty())
+				return {"", "the Debian changelog lists it at " + s->release + " and its revert in " +
+						    s->reverted_in, s, ""};
+			return {s->release, "", s, s->release_earliest.empty() ? s->release : s->release_earliest};
+		}
 	if (auto it = c.stable.find(series); it != c.stable.end())
-		return {it->second.release, "", nullptr};
+		return {it->second.release, "", nullptr, it->second.release};
 	bool read = basis.series(series) != nullptr;
 	return {"", read ? "the Debian changelog of " + basis.series(series)->version + " does not list it" +
 				   " and no stable backport to " + series + ".y is recorded"
@@ -90,9 +95,14 @@ std::vector<LintFinding> lint_boundaries(const ExpectationFile &f, const CommitR
 				else if (a.release == s)
 					report(true, at, edge->str() + " rests on " + commit + ", which the whole " + s +
 								 " series carries (mainline " + c->mainline + ")");
-				else if (upstream_version_compare(a.release, edge->str()) != 0)
-					report(true, at, edge->str() + " rests on " + commit + ", which arrives in " + s +
-								 ".y at " + a.release + said(a));
+				else if (upstream_version_compare(a.release, edge->str()) != 0) {
+					// Debian listed the commit under the last of several links: any of them may be right.
+					bool grouped = upstream_version_compare(a.earliest, edge->str()) <= 0 &&
+						       upstream_version_compare(edge->str(), a.release) < 0;
+					report(!grouped, at, edge->str() + " rests on " + commit + ", which arrives in " + s +
+								     ".y at " + (grouped ? a.earliest + " to " : "") +
+								     a.release + said(a));
+				}
 			}
 
 			// A range on one side of a commit must not reach over that commit's

@@ -62,6 +62,14 @@ CommitRegistry parse_commit_registry(const std::string &yaml_text, const std::st
 		c.mainline = scalar(n, "mainline", where, true);
 		c.evidence = scalar(n, "evidence", where, true);
 		c.note = scalar(n, "note", where, false);
+		// x.y only: it is compared with series and mainline edges as a version.
+		auto dot = c.mainline.find('.');
+		if (dot == std::string::npos || dot == 0 || dot + 1 == c.mainline.size() ||
+		    c.mainline.find_first_not_of("0123456789.") != std::string::npos ||
+		    c.mainline.find('.', dot + 1) != std::string::npos)
+			throw RegistryError(where + ": mainline \"" + c.mainline + "\" is not a release x.y");
+		if (n["stable"] && !n["stable"].IsMap())
+			throw RegistryError(where + ": \"stable\" must map a series (6.1) to its backport");
 		if (n["stable"])
 			for (const auto &s : n["stable"]) {
 				std::string w = where + ": stable " + s.first.as<std::string>();

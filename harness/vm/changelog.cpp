@@ -129,9 +129,11 @@ std::vector<ChangelogEntry> parse_debian_changelog(const std::string &text)
 			open_item = -1;
 			continue;
 		}
-		if (starts_item(line, 4, '-') && !link.empty()) {
-			e.items.push_back({link, run_start, line.substr(6)});
-			link_has_items = true;
+		if (starts_item(line, 4, '-')) {
+			// Under a link: an upstream commit of that release; else a commit
+			// Debian lists under an item of its own ("  * Backport fixes:").
+			e.items.push_back({link, link.empty() ? "" : run_start, line.substr(6)});
+			link_has_items = link_has_items || !link.empty();
 			open_item = static_cast<long>(e.items.size()) - 1;
 			continue;
 		}

@@ -177,6 +177,47 @@ BOOST_AUTO_TEST_CASE(a_recorded_backport_is_placed_among_the_builds_served)
 	BOOST_TEST(back.of("4540aed51b12")->in("6.12")->last_served_without == "6.12.43-1~bpo12+1");
 }
 
+BOOST_AUTO_TEST_CASE(commits_debian_lists_under_its_own_item_are_items)
+{
+	auto entries = parse_debian_changelog("linux (6.1.116-1) bookworm; urgency=medium\n\n"
+					      "  * [x86] Backport fixes for foo:\n"
+					      "    - x86/foo: bar\n"
+					      "    - bpf: devmap: provide rxq after redirect\n\n"
+					      " -- X <x@y>  Fri, 08 Nov 2024 05:23:37 +0100\n");
+	BOOST_REQUIRE(entries.size() == 1u);
+	BOOST_REQUIRE(entries[0].items.size() == 3u);
+	BOOST_TEST(entries[0].items[2].text == "bpf: devmap: provide rxq after redirect");
+	BOOST_TEST(entries[0].items[2].release.empty()); // Debian's own: the upload's version counts
+}
+
+BOOST_AUTO_TEST_CASE(a_revert_in_the_same_upload_is_noticed)
+{
+	std::string text = "linux (6.1.115-1) bookworm; urgency=medium\n\n  * New upstream stable update:\n"
+			   "    https://www.kernel.org/pub/linux/kernel/v6.x/ChangeLog-6.1.114\n"
+			   "    - bpf: devmap: provide rxq after redirect\n"
+			   "    https://www.kernel.org/pub/linux/kernel/v6.x/ChangeLog-6.1.115\n"
+			   "    - Revert \"bpf: devmap: provide rxq after redirect\"\n\n"
+			   " -- X <x@y>  Fri, 01 Nov 2024 05:23:37 +0100\n";
+	Basis b = basis_of({{"6.1", "p", "6.1.115-1", parse_debian_changelog(text)}}, kServed);
+	BOOST_TEST(b.of("ca9984c5f0ab")->in("6.1")->reverted_in == "6.1.115-1");
+	// The lint does not take a reverted commit as carried.
+	auto found = lint_boundaries(
+		parse_expectations(R"({"id": "x", "title": "t", "seed": "s", "claim": "c", "subtests": {"native": {"expect": [
+			{"kernels": {"from": "6.1.114", "until": "6.2", "from_commit": "ca9984c5f0ab"}, "observations": {"a": 1}, "basis": "b"}]}}})",
+				   "x.json"),
+		parse_commit_registry(kRegistry, "_commits.yaml"), b);
+	BOOST_REQUIRE(!found.empty());
+	BOOST_TEST(found[0].message.find("revert") != std::string::npos, found[0].message);
+}
+
+BOOST_AUTO_TEST_CASE(a_registry_entry_with_a_malformed_mainline_is_refused)
+{
+	BOOST_CHECK_THROW(parse_commit_registry("commits:\n  - {id: ca9984c5f0ab, subject: s, mainline: 'v6.12', evidence: e}\n", "r"),
+			  RegistryError);
+	BOOST_CHECK_THROW(parse_commit_registry("commits:\n  - {id: ca9984c5f0ab, subject: s, mainline: '', evidence: e}\n", "r"),
+			  RegistryError);
+}
+
 BOOST_AUTO_TEST_CASE(reverts_are_noticed)
 {
 	std::string text = std::string("linux (6.1.116-1) bookworm; urgency=medium\n\n  * New upstream stable update:\n"
