@@ -265,35 +265,40 @@ void set_up(const std::string &ns, const std::string &link)
 	request(ns, m, "ip -n " + ns + " link set dev " + link + " up");
 }
 
+// An address the caller must have, or bad input naming the command it was for.
+static Prefix address_of(const std::string &text, const std::string &what)
+{
+	auto p = parse_prefix(text);
+	if (!p)
+		throw std::invalid_argument(what + ": not an address");
+	return *p;
+}
+
 void add_address(const std::string &ns, int ifindex, const std::string &cidr)
 {
 	std::string what = "ip -n " + ns + " address add " + cidr + " (ifindex " + std::to_string(ifindex) + ")";
-	auto p = parse_prefix(cidr);
-	if (!p)
-		throw std::invalid_argument(what + ": not an address");
+	auto p = address_of(cidr, what);
 	Message m(RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL);
 	auto *ifa = m.extra<ifaddrmsg>();
-	ifa->ifa_family = static_cast<unsigned char>(p->family);
-	ifa->ifa_prefixlen = p->len;
+	ifa->ifa_family = static_cast<unsigned char>(p.family);
+	ifa->ifa_prefixlen = p.len;
 	ifa->ifa_index = static_cast<unsigned>(ifindex);
 	// As iproute2 without a peer: the local address is also the address.
-	mnl_attr_put(m.nlh, IFA_LOCAL, p->bytes.size(), p->bytes.data());
-	mnl_attr_put(m.nlh, IFA_ADDRESS, p->bytes.size(), p->bytes.data());
+	mnl_attr_put(m.nlh, IFA_LOCAL, p.bytes.size(), p.bytes.data());
+	mnl_attr_put(m.nlh, IFA_ADDRESS, p.bytes.size(), p.bytes.data());
 	request(ns, m, what);
 }
 
 void replace_neighbour(const std::string &ns, int ifindex, const std::string &ip, const std::string &mac)
 {
 	std::string what = "ip -n " + ns + " neigh replace " + ip + " lladdr " + mac;
-	auto p = parse_prefix(ip);
-	if (!p)
-		throw std::invalid_argument(what + ": not an address");
+	auto p = address_of(ip, what);
 	Message m(RTM_NEWNEIGH, NLM_F_CREATE | NLM_F_REPLACE);
 	auto *nd = m.extra<ndmsg>();
-	nd->ndm_family = static_cast<unsigned char>(p->family);
+	nd->ndm_family = static_cast<unsigned char>(p.family);
 	nd->ndm_ifindex = ifindex;
 	nd->ndm_state = NUD_PERMANENT;
-	mnl_attr_put(m.nlh, NDA_DST, p->bytes.size(), p->bytes.data());
+	mnl_attr_put(m.nlh, NDA_DST, p.bytes.size(), p.bytes.data());
 	auto lladdr = parse_mac(mac);
 	mnl_attr_put(m.nlh, NDA_LLADDR, lladdr.size(), lladdr.data());
 	request(ns, m, what);

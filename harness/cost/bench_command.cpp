@@ -154,8 +154,7 @@ int run_bench(const BenchOptions &o, const std::string &tracefs_root)
 		std::vector<std::string> problems;
 		try {
 			CostRunner runner(topo, run_tag,
-					  {.repetitions = 1, .cpu = cpu, .check_interrupt = o.check_interrupt,
-					   .progress = &std::cerr});
+					  {.repetitions = 1, .cpu = cpu, .check_interrupt = o.check_interrupt});
 			outcomes = run_rounds(runner, cases, o.repetitions, run_tag, orders);
 			if (o.against == "xdp-bench")
 				anchor = run_xdp_bench_anchor(topo, run_tag, o.repetitions, cpu, o.kernel_cache,

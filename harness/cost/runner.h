@@ -52,7 +52,6 @@ struct CostRunOptions {
 	int repetitions = 7;
 	int cpu = -1; // where the injecting thread is pinned
 	std::function<void()> check_interrupt = [] {};
-	std::ostream *progress = nullptr;
 };
 
 class CostRunner {
