@@ -14,13 +14,16 @@ build="$here/build"
 # Build and run-time dependencies, by Debian package name.
 deps=(cmake make g++ pkg-config clang llvm libbpf-dev libelf-dev zlib1g-dev libmnl-dev bpftool
       libboost-dev libboost-filesystem-dev libboost-test-dev nlohmann-json3-dev libcli11-dev
-      libyaml-cpp-dev libjq-dev
+      libyaml-cpp-dev libjq-dev libpcap-dev
       iproute2 ethtool iputils-ping util-linux)
 # Only for the kernel matrix (--kernels, --kernel-image) and its tests.
 vm_deps=(qemu-system-x86 busybox-static cpio xz-utils zstd)
 # Only for the tests: the report's page checked in a real browser. Reports
 # write report.png whenever chromium is installed, and say so when it is not.
-test_deps=(chromium jq python3-yaml)
+# tcpdump reads the --pcap files back, python3-jsonschema checks the KCIDB export.
+test_deps=(chromium jq python3-yaml python3-jsonschema tcpdump)
+# The workflow's validator, from npm (Debian has none), pinned.
+action_validator="@action-validator/cli@0.6.0"
 
 log() { printf 'run.sh: %s\n' "$*" >&2; }
 
@@ -128,6 +131,17 @@ run_harness() {
   return "$rc"
 }
 
+# Tools the tests take from npm, installed under the build tree (never globally).
+install_test_tools() {
+  local prefix="$build/test-tools"
+  [ -x "$prefix/node_modules/.bin/action-validator" ] && return 0
+  command -v npm >/dev/null || install_missing npm
+  log "installing $action_validator (npm) under $prefix"
+  mkdir -p "$prefix"
+  npm install --prefix "$prefix" --no-audit --no-fund --silent "$action_validator" >"$prefix/npm.log" 2>&1 ||
+    { cat "$prefix/npm.log" >&2; log "npm install $action_validator failed"; exit 3; }
+}
+
 main() {
   local wanted=("${deps[@]}") a
   for a in "$@"; do
@@ -139,6 +153,7 @@ main() {
   case "${1:-}" in
     test)
       shift
+      install_test_tools
       mount_all
       XDPLAB_REQUIRE_INTEGRATION=1 ctest --test-dir "$build" --output-on-failure "$@"
       ;;

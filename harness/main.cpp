@@ -10,6 +10,8 @@
 #include "basis/boundary_kernels.h"
 #include "bisect_run.h"
 #include "drop_watch.h"
+#include "formats/kcidb.h"
+#include "formats/ktap.h"
 #include "case/case_experiment.h"
 #include "cost/bench_command.h"
 #include "kernel_log.h"
@@ -71,6 +73,7 @@ const std::vector<std::string> kTraceEvents = {
 struct Options {
 	std::vector<std::string> selectors;
 	std::string json_path, junit_path;
+	std::string ktap_path; // "-": stdout (the table then goes to stderr)
 	std::string expectations_dir = std::getenv("XDPLAB_EXPECTATIONS") ? std::getenv("XDPLAB_EXPECTATIONS")
 									  : XDPLAB_SOURCE_DIR "/experiments";
 	std::string results_dir = XDPLAB_SOURCE_DIR "/results";
@@ -84,6 +87,7 @@ struct Options {
 	// report
 	std::vector<std::string> report_paths;
 	std::string baseline, report_out;
+	std::string kcidb_path, artifacts_url;
 	// bisect
 	std::string bisect_subtest, bisect_good, bisect_bad;
 	// case files a user brings (xdplab case FILE...)
@@ -120,6 +124,24 @@ bool require_root(const char *what)
 	return false;
 }
 
+// KTAP of the runs, to PATH or to stdout ("-"); nothing when PATH is "".
+void write_ktap(const std::string &path, const std::vector<ResultFile> &files)
+{
+	if (path.empty())
+		return;
+	std::vector<const RunResults *> runs;
+	for (const auto &f : files)
+		if (!f.results.experiments.empty()) // a bench's results have no tests
+			runs.push_back(&f.results);
+	std::string text = to_ktap(runs);
+	if (path == "-") {
+		std::cout << text << std::flush;
+		return;
+	}
+	ensure_parent_dir(path);
+	write_file_atomic(path, text);
+}
+
 int report(const Options &o)
 {
 	std::vector<std::string> paths = o.report_paths.empty() ? std::vector<std::string>{o.results_dir} : o.report_paths;
@@ -135,9 +157,17 @@ int report(const Options &o)
 		std::string out = o.report_out;
 		if (out.empty())
 			out = fs::is_directory(paths.front()) ? paths.front() : fs::path(paths.front()).parent_path().string();
-		write_report(current, baseline, out, {.expectations_dir = o.expectations_dir}, std::cout);
-		std::cout << "report: " << out << "/report.md, " << out << "/report.html (" << current.size()
-			  << " kernel(s))\n";
+		std::ostream &human = o.ktap_path == "-" ? std::cerr : std::cout;
+		write_report(current, baseline, out, {.expectations_dir = o.expectations_dir}, human);
+		human << "report: " << out << "/report.md, " << out << "/report.html (" << current.size()
+		      << " kernel(s))\n";
+		write_ktap(o.ktap_path, current);
+		if (!o.kcidb_path.empty()) {
+			KcidbOptions k{o.artifacts_url, fs::is_directory(paths.front()) ? paths.front() : out};
+			ensure_parent_dir(o.kcidb_path);
+			write_file_atomic(o.kcidb_path, to_kcidb(current, k).dump(1) + "\n");
+			human << "kcidb: " << o.kcidb_path << "\n";
+		}
 		int rc = 0;
 		for (const auto &f : current)
 			rc = std::max(rc, f.results.exit_code());
@@ -203,17 +233,19 @@ int matrix(const Options &o, const std::vector<Selection> &selection, MatrixOpti
 		for (const auto &r : runs)
 			files.push_back(r.results_file);
 		auto loaded = load_result_files(files);
-		write_report(loaded, std::nullopt, o.results_dir, {.expectations_dir = o.expectations_dir}, std::cout);
+		std::ostream &human = o.ktap_path == "-" ? std::cerr : std::cout;
+		write_report(loaded, std::nullopt, o.results_dir, {.expectations_dir = o.expectations_dir}, human);
 		int rc = 0;
 		for (const auto &f : loaded) {
 			if (!f.results.experiments.empty()) // a bench's table is in the report
-				print_table(std::cout, f.results);
+				print_table(human, f.results);
 			rc = std::max(rc, f.results.exit_code());
 		}
-		std::cout << "\nwall time per kernel:";
+		human << "\nwall time per kernel:";
 		for (const auto &r : runs)
-			std::cout << "  " << r.label << " (" << r.accel << ") " << r.wall_ms / 1000 << " s";
-		std::cout << "\nreport: " << o.results_dir << "/report.md, " << o.results_dir << "/report.html\n";
+			human << "  " << r.label << " (" << r.accel << ") " << r.wall_ms / 1000 << " s";
+		human << "\nreport: " << o.results_dir << "/report.md, " << o.results_dir << "/report.html\n";
+		write_ktap(o.ktap_path, loaded);
 		return rc;
 	});
 }
@@ -301,9 +333,16 @@ int run_here(const Options &o, const std::vector<Selection> &selection, SubtestC
 		std::cerr << "xdplab: " << e.what() << "\n";
 		return 2;
 	}
+	std::ostream &human = o.ktap_path == "-" ? std::cerr : std::cout;
 	if (!o.quiet)
-		print_table(std::cout, results);
-	std::cout << "results: " << json_path << (o.junit_path.empty() ? "" : ", " + o.junit_path) << "\n";
+		print_table(human, results);
+	human << "results: " << json_path << (o.junit_path.empty() ? "" : ", " + o.junit_path) << "\n";
+	try {
+		write_ktap(o.ktap_path, {{json_path, results}});
+	} catch (const std::exception &e) {
+		std::cerr << "xdplab: " << e.what() << "\n";
+		return 2;
+	}
 	return results.exit_code();
 }
 
@@ -375,9 +414,12 @@ void validate_inputs(const Options &o)
 			throw ConfigError("--kernel-image " + img + ": no such file");
 	if (!fs::is_directory(o.expectations_dir, ec))
 		throw ConfigError("--expectations " + o.expectations_dir + ": no such directory");
-	for (const auto &path : {o.json_path, o.junit_path})
+	for (const auto &path : {o.json_path, o.junit_path, o.ktap_path})
 		if (!path.empty() && fs::is_directory(path, ec))
 			throw ConfigError(path + " is a directory, not a results file");
+	if (!o.run.pcap_dir.empty() && (!o.kernels.empty() || !o.kernel_images.empty()))
+		throw ConfigError("--pcap writes the frames of subtests run on this kernel; a guest's frames stay in "
+				  "the guest (run --pcap without --kernels, or bisect to a build and boot it)");
 	for (const auto &path : o.case_paths)
 		if (!fs::exists(path, ec))
 			throw ConfigError(path + ": no such case file or directory");
@@ -430,6 +472,8 @@ int main(int argc, char **argv)
 	app.add_flag("--lint", o.lint, "check every expectation file against its experiment, then exit");
 	app.add_option("--json", o.json_path, "results file (default: results/<kernel release>.json)");
 	app.add_option("--junit", o.junit_path, "also write JUnit XML here");
+	app.add_option("--ktap", o.ktap_path, "also write the results as KTAP version 1 here (- for stdout; the table then goes to stderr)");
+	app.add_option("--pcap", o.run.pcap_dir, "write each case subtest's frames, sent and captured, as DIR/<id>--<subtest>.pcapng");
 	app.add_flag("--explain", o.explain, "print the commands that rebuild each selected topology by hand");
 	app.add_flag("--keep", o.run.keep, "leave the topology of each selected subtest up, and say how to remove it");
 	app.add_flag("--cleanup", o.cleanup, "remove what killed or kept runs left (harness-named objects only)");
@@ -469,6 +513,10 @@ int main(int argc, char **argv)
 	rep->add_option("paths", o.report_paths, "result files or directories (default: results/)");
 	rep->add_option("--baseline", o.baseline, "directory of earlier results: list what changed since");
 	rep->add_option("--out", o.report_out, "where to write the report (default: the first directory given)");
+	rep->add_option("--ktap", o.ktap_path, "also write the results as KTAP version 1 here (- for stdout)");
+	rep->add_option("--kcidb", o.kcidb_path, "also write the results as KCIDB I/O JSON (schema v5.3) here");
+	rep->add_option("--artifacts-url", o.artifacts_url,
+			"the URL the results directory is served at, for the KCIDB file URLs (default: file:// URLs)");
 	auto *bis = app.add_subcommand("bisect", "the two adjacent Debian builds whose observations of one subtest first differ");
 	bis->add_option("subtest", o.bisect_subtest, "<id>/<subtest>")->required();
 	bis->add_option("--case", o.case_paths, "the case file the subtest is in (for your own cases)");

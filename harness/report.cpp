@@ -170,6 +170,15 @@ std::vector<Change> changes_from_baseline(const std::vector<ResultFile> &baselin
 	return out;
 }
 
+std::string link_to(const ReportModel &m, const std::string &path)
+{
+	if (m.out_dir.empty())
+		return path;
+	std::error_code ec; // an unresolvable path stays as the result gives it
+	auto rel = fs::relative(fs::absolute(path, ec), fs::absolute(m.out_dir, ec), ec);
+	return ec || rel.empty() ? path : rel.string();
+}
+
 std::string ran_on(const RunResults &r)
 {
 	if (!r.runner.is_object())
@@ -248,9 +257,10 @@ ReportModel model_of(const std::vector<ResultFile> &current, const std::optional
 }
 
 Report make_report(const std::vector<ResultFile> &current, const std::optional<std::vector<ResultFile>> &baseline,
-		   const std::vector<ExpectationFile> &expectations)
+		   const std::vector<ExpectationFile> &expectations, const std::string &out_dir)
 {
 	ReportModel m = model_of(current, baseline, expectations);
+	m.out_dir = out_dir;
 	Report r{render_markdown(m), render_html(m), html_page_height(m)};
 	cost::append_cost_section(r, current);
 	return r;
@@ -273,7 +283,7 @@ void write_report(const std::vector<ResultFile> &current, const std::optional<st
 		for (auto &e : load_expectation_files(options.expectations_dir))
 			if (ids.insert(e.id).second)
 				expectations.push_back(std::move(e));
-	Report r = make_report(current, baseline, expectations);
+	Report r = make_report(current, baseline, expectations, out_dir);
 	write_file_atomic(out_dir + "/report.md", r.markdown);
 	write_file_atomic(out_dir + "/report.html", r.html);
 	for (const auto &f : current)

@@ -48,8 +48,10 @@ struct Report {
 	std::string markdown, html;
 	int page_height = 0; // of the HTML page, roughly, in CSS pixels
 };
+// out_dir: where the report goes, so that its links to evidence files
+// (pcapng) are relative to it ("" leaves them as the results give them).
 Report make_report(const std::vector<ResultFile> &current, const std::optional<std::vector<ResultFile>> &baseline,
-		   const std::vector<ExpectationFile> &expectations = {});
+		   const std::vector<ExpectationFile> &expectations = {}, const std::string &out_dir = "");
 
 struct ReportOptions {
 	std::string expectations_dir; // "" for none

@@ -123,7 +123,11 @@ void matrix_table(std::ostringstream &h, const ReportModel &m)
 				h << "<span class=\"mark\">" << mark_of(e->verdict) << "</span>";
 			h << "<span class=\"headline\">" << esc(m.headline(i, row)) << "</span></summary><pre>observed: "
 			  << esc(e->observations.dump(1)) << "\nexpected: " << esc(e->expected.dump(1))
-			  << "\nbasis: " << esc(e->basis) << "\nreason: " << esc(e->reason) << "</pre></details></td>";
+			  << "\nbasis: " << esc(e->basis) << "\nreason: " << esc(e->reason) << "</pre>";
+			if (auto f = e->evidence.find("pcap_file"); f != e->evidence.end() && f->is_string())
+				h << "<a class=\"pcap\" href=\"" << esc(link_to(m, f->get<std::string>()))
+				  << "\">frames (pcapng)</a>";
+			h << "</details></td>";
 		}
 		h << "</tr>\n";
 	}

@@ -27,6 +27,7 @@ struct ReportModel {
 	std::vector<Change> between;
 	std::optional<std::vector<Change>> since_baseline;
 	std::vector<std::string> problems; // deviations and errors, one line each
+	std::string out_dir;               // where the report goes: links to evidence files are relative to it
 
 	const SubtestResult *cell(size_t column, const SubtestKey &row) const;
 	std::string headline(size_t column, const SubtestKey &row) const;
@@ -43,6 +44,8 @@ std::string render_html(const ReportModel &m);
 // "host", "VM (tcg)", or "" for a run outside a matrix.
 std::string ran_on(const RunResults &r);
 std::string value_str(const json &v);
+// A link from the report to a file a result names (its pcapng frames).
+std::string link_to(const ReportModel &m, const std::string &path);
 // An estimate of the HTML page's height in CSS pixels, for a screenshot of all of it.
 int html_page_height(const ReportModel &m);
 

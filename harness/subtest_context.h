@@ -35,6 +35,7 @@ struct RunOptions {
 	int jobs = 1;              // subtests at once
 	bool keep = false;         // leave the topologies up (--keep)
 	std::string evidence_dir;  // write each case subtest's whole evidence here (--evidence)
+	std::string pcap_dir;      // write each case subtest's frames here as pcapng (--pcap)
 };
 
 struct SubtestContext {

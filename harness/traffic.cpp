@@ -17,9 +17,17 @@ extern "C" {
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <ctime>
 #include <stdexcept>
 
 namespace xdplab {
+
+uint64_t realtime_ns()
+{
+	timespec ts{};
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return static_cast<uint64_t>(ts.tv_sec) * 1000000000ull + static_cast<uint64_t>(ts.tv_nsec);
+}
 
 PacketSocket::PacketSocket(const std::string &ns, const std::string &link)
 {
@@ -131,6 +139,7 @@ int FrameReceiver::poll_once()
 		std::memcpy(dst.data(), buf, 6);
 		std::memcpy(src.data(), buf + 6, 6);
 		frames_.push_back({tag->seq, tag->pkt_byte, dst, src, len});
+		raw_.push_back({std::vector<uint8_t>(buf, buf + got), len, false, realtime_ns()});
 		return true;
 	});
 }
@@ -140,7 +149,7 @@ int RawCapture::poll_once()
 	return sock_.receive_queued([this](const uint8_t *buf, size_t got, uint32_t len, bool outgoing) {
 		if (outgoing && !with_outgoing_)
 			return false;
-		frames_.push_back({std::vector<uint8_t>(buf, buf + got), len, outgoing});
+		frames_.push_back({std::vector<uint8_t>(buf, buf + got), len, outgoing, realtime_ns()});
 		return true;
 	});
 }

@@ -32,6 +32,9 @@ private:
 	unsigned drops_ = 0; // PACKET_STATISTICS resets on each read: the sum so far
 };
 
+// CLOCK_REALTIME in nanoseconds: when a frame was sent or read.
+uint64_t realtime_ns();
+
 class FrameSender {
 public:
 	FrameSender(const std::string &ns, const std::string &link) : sock_(ns, link) {}
@@ -39,6 +42,14 @@ public:
 
 private:
 	PacketSocket sock_;
+};
+
+// A frame with its bytes, as a receiver read it.
+struct RawFrame {
+	std::vector<uint8_t> bytes; // as much as was read (up to 2048 bytes)
+	uint32_t len;               // on the wire
+	bool outgoing = false;      // sent by the link (only with_outgoing captures these)
+	uint64_t ts_ns = 0;         // CLOCK_REALTIME when it was read
 };
 
 struct CapturedFrame {
@@ -54,6 +65,8 @@ public:
 	// Reads what is queued now; returns how many tagged frames were added.
 	int poll_once();
 	const std::vector<CapturedFrame> &frames() const { return frames_; }
+	// The same frames with their bytes and when they were read (for --pcap).
+	const std::vector<RawFrame> &raw_frames() const { return raw_; }
 	int count() const { return static_cast<int>(frames_.size()); }
 	// Frames of any kind the socket lost (see PacketSocket::drops()).
 	unsigned drops() { return sock_.drops(); }
@@ -62,17 +75,12 @@ private:
 	PacketSocket sock_;
 	uint32_t run_id_, case_id_;
 	std::vector<CapturedFrame> frames_;
+	std::vector<RawFrame> raw_;
 };
 
 // Every frame a link receives, whatever it is, with its bytes: for checks on
 // what a program wrote into frames that are not the harness's own (MACs,
 // checksums of ICMP replies). Frames the link sends are left out.
-struct RawFrame {
-	std::vector<uint8_t> bytes; // as much as was read (up to 2048 bytes)
-	uint32_t len;               // on the wire
-	bool outgoing = false;      // sent by the link (only with_outgoing captures these)
-};
-
 class RawCapture {
 public:
 	RawCapture(const std::string &ns, const std::string &link, bool with_outgoing = false)

@@ -106,6 +106,32 @@ void CaseLab::start_collecting()
 	collecting_ = true;
 }
 
+std::vector<PcapInterface> CaseLab::frames_for_pcap() const
+{
+	const std::string subtest = spec.id + "/" + spec.subtest;
+	auto where = [&](const std::string &link) {
+		const CaseLink &l = net.link(link);
+		return "link " + link + ", device " + l.dev + " in netns " + l.ns;
+	};
+	std::vector<PcapInterface> out;
+	for (const auto &[link, frames] : sent) {
+		PcapInterface i{link, subtest + ": sent from " + where(link), {}};
+		for (const auto &f : frames)
+			i.frames.push_back({f.ts_ns, f.bytes, f.len, true, ""});
+		out.push_back(std::move(i));
+	}
+	for (const auto &[name, rx] : receivers_) {
+		PcapInterface i{name, subtest + ": receiver " + name + " (" + where(spec.receivers.at(name)) + ")", {}};
+		const auto &tagged = rx->frames();
+		const auto &raw = rx->raw_frames();
+		for (size_t k = 0; k < raw.size(); ++k)
+			i.frames.push_back({raw[k].ts_ns, raw[k].bytes, raw[k].len, false,
+					    k < tagged.size() ? "seq " + std::to_string(tagged[k].seq) : ""});
+		out.push_back(std::move(i));
+	}
+	return out;
+}
+
 size_t CaseLab::poll()
 {
 	size_t n = 0;

@@ -6,6 +6,7 @@
 #include "../attribution.h"
 #include "../drop_watch.h"
 #include "../event_stream.h"
+#include "../formats/pcapng.h"
 #include "../traffic.h"
 #include "../xdp_attach.h"
 #include "case_object.h"
@@ -52,6 +53,8 @@ public:
 	// ping, tcp) needs every attachment; a step on a program or map needs its object.
 	std::string network_blocked;        // why network steps do not run ("" when they do)
 	std::set<std::string> failed_objects;
+	// Tagged frames the frames steps sent, per link (kept only for --pcap).
+	std::map<std::string, std::vector<RawFrame>> sent;
 
 	// What symbols (ifindex(link), prog(obj/prog), ...) stand for now.
 	SymbolValues symbols() const;
@@ -70,6 +73,8 @@ public:
 	// wait_for_copies or parked frames, nothing new came for --settle-ms),
 	// or until --timeout-ms.
 	void wait_accounted();
+	// What was sent and what every receiver captured, one interface each.
+	std::vector<PcapInterface> frames_for_pcap() const;
 	// Flow evidence common to every flow: programs, tracepoints since `from`.
 	Flow flow_base(size_t tracepoints_from) const;
 	// Drop records (kfree_skb, program verdicts) of frames of one flow, since `from`.

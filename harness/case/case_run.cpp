@@ -270,6 +270,8 @@ CaseOutcome run_case(const CaseSpec &spec, SubtestContext &ctx)
 		throw std::runtime_error(std::string("observations: ") + e.what());
 	}
 	phase_done("observe");
+	if (!ctx.options.pcap_dir.empty())
+		out.evidence["pcap_file"] = write_pcapng(ctx.options.pcap_dir, spec.id, spec.subtest, lab.frames_for_pcap());
 
 	if (ctx.options.keep) {
 		topo.keep();
@@ -277,6 +279,8 @@ CaseOutcome run_case(const CaseSpec &spec, SubtestContext &ctx)
 			a->keep(); // stays attached: the kernel holds the programs
 		*ctx.notes << "# kept: " << spec.id << "/" << spec.subtest << " (run " << ctx.run_id << " case "
 			   << ctx.case_id << ") is still up. Remove it with: ./run.sh --cleanup   (or by hand:)\n";
+		if (out.evidence.contains("pcap_file"))
+			*ctx.notes << "# its frames: tcpdump -nn -r " << out.evidence["pcap_file"].get<std::string>() << "\n";
 		for (const auto &c : topo.teardown_commands())
 			*ctx.notes << c << "\n";
 		out.evidence["phases_ms"] = phase_ms;
@@ -329,6 +333,9 @@ void explain_case(std::ostream &o, const CaseSpec &spec, const SubtestContext &c
 		}
 	for (const auto &s : spec.steps)
 		o << describe_step(spec, net, s, ctx.options.packets) << "\n";
+	o << "# frames sent and captured: "
+	  << (ctx.options.pcap_dir.empty() ? "--pcap DIR writes DIR/" : ctx.options.pcap_dir + "/") << spec.id << "--"
+	  << spec.subtest << ".pcapng (tcpdump -nn -r FILE)\n";
 	o << "# observe (jq over the evidence; --evidence DIR writes it):\n";
 	for (const auto &[name, expr] : spec.observe)
 		o << "#   " << name << ": " << expr << "\n";

@@ -91,6 +91,8 @@ json frames_step(CaseLab &lab, const StepSpec &s)
 		spec.payload_pad = base_pad + pad_per_seq * static_cast<size_t>(i);
 		auto frame = build_frame(spec);
 		sender.send(frame);
+		if (!lab.ctx.options.pcap_dir.empty())
+			lab.sent[from].push_back({frame, static_cast<uint32_t>(frame.size()), true, realtime_ns()});
 		if (i < 64)
 			sizes.push_back(frame.size());
 		++lab.next_seq;

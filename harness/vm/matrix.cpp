@@ -301,6 +301,7 @@ std::vector<KernelRun> run_matrix(const MatrixOptions &opt, const std::vector<Se
 				    {"accel", to_string(accel)},
 				    {"image", g.kernel.bzimage},
 				    {"package", g.kernel.package},
+				    {"version", g.kernel.version},
 				    {"console_log", g.console_log},
 				    {"vcpus", timing.vcpus},
 				    {"wall_ms", g.run.wall_ms}};
