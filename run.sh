@@ -14,7 +14,7 @@ build="$here/build"
 # Build and run-time dependencies, by Debian package name.
 deps=(cmake make g++ pkg-config clang llvm libbpf-dev libelf-dev zlib1g-dev libmnl-dev bpftool
       libboost-dev libboost-filesystem-dev libboost-test-dev nlohmann-json3-dev libcli11-dev
-      libyaml-cpp-dev libjq-dev libpcap-dev
+      libyaml-cpp-dev libjq-dev libpcap-dev libssl-dev libapt-pkg-dev
       iproute2 ethtool iputils-ping util-linux)
 # Only for the kernel matrix (--kernels, --kernel-image) and its tests.
 vm_deps=(qemu-system-x86 busybox-static cpio xz-utils zstd)
@@ -42,8 +42,9 @@ install_missing() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
-build_harness() {
-  local out="$build/build.log"
+build_harness() { # [extra cmake targets: tests]
+  local out="$build/build.log" targets=(--target all) t
+  for t in "$@"; do targets+=(--target "$t"); done
   # A tree built by root cannot be rebuilt by another user: use it as it is.
   if [ "$(id -u)" -ne 0 ] && [ -x "$build/xdplab" ] && [ ! -w "$build" ]; then
     return 0
@@ -52,7 +53,7 @@ build_harness() {
   if [ ! -f "$build/CMakeCache.txt" ]; then
     cmake -S "$here" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >"$out" 2>&1 || { cat "$out" >&2; exit 3; }
   fi
-  cmake --build "$build" -j "$(nproc)" >"$out" 2>&1 || { tail -50 "$out" >&2; log "build failed ($out)"; exit 3; }
+  cmake --build "$build" -j "$(nproc)" "${targets[@]}" >"$out" 2>&1 || { tail -50 "$out" >&2; log "build failed ($out)"; exit 3; }
 }
 
 # tracefs (the kernel's XDP tracepoints and the stage lines) and bpffs at
@@ -149,7 +150,8 @@ main() {
     case "$a" in test) wanted+=("${test_deps[@]}") ;; esac
   done
   install_missing "${wanted[@]}"
-  build_harness
+  # A run builds the harness; the tests build their own binaries too.
+  if [ "${1:-}" = test ]; then build_harness tests; else build_harness; fi
   case "${1:-}" in
     test)
       shift

@@ -175,7 +175,7 @@ int run_bisect(const BisectRequest &r, const std::vector<Selection> &selection, 
 			} catch (const std::exception &e) {
 				outcomes[i] = {"error", json::object(), std::string("cannot fetch the build: ") + e.what()};
 			}
-			r.matrix.check_interrupt();
+			r.matrix.interruption.check();
 		}
 		if (m.fetched_images.empty())
 			return outcomes;

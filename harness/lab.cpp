@@ -137,7 +137,7 @@ json Lab::step(const std::string &what, const std::function<int()> &op)
 		*explain_ << "# " << what << "\n";
 		return 0;
 	}
-	ctx_.check_interrupt();
+	ctx_.interruption.check();
 	json result = errno_of(op());
 	record({{"step", what}, {"result", result}});
 	return result;

@@ -10,8 +10,10 @@
 #include "basis/boundary_kernels.h"
 #include "bisect_run.h"
 #include "drop_watch.h"
+#include "formats/junit.h"
 #include "formats/kcidb.h"
 #include "formats/ktap.h"
+#include "formats/table.h"
 #include "case/case_experiment.h"
 #include "cost/bench_command.h"
 #include "kernel_log.h"
@@ -44,23 +46,6 @@ namespace {
 using namespace xdplab;
 namespace fs = std::filesystem;
 
-volatile std::sig_atomic_t g_interrupted = 0;
-
-void on_signal(int)
-{
-	g_interrupted = 1;
-}
-
-void install_signal_handlers()
-{
-	struct sigaction sa {};
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sa.sa_flags = 0; // no SA_RESTART: blocking calls return EINTR and we notice
-	for (int s : {SIGINT, SIGTERM, SIGHUP})
-		sigaction(s, &sa, nullptr);
-}
-
 constexpr int kExitConfig = 3;
 constexpr int kExitInterrupted = 130;
 
@@ -74,15 +59,14 @@ struct Options {
 	std::vector<std::string> selectors;
 	std::string json_path, junit_path;
 	std::string ktap_path; // "-": stdout (the table then goes to stderr)
-	std::string expectations_dir = std::getenv("XDPLAB_EXPECTATIONS") ? std::getenv("XDPLAB_EXPECTATIONS")
-									  : XDPLAB_SOURCE_DIR "/experiments";
+	std::string expectations_dir = XDPLAB_SOURCE_DIR "/experiments";
 	std::string results_dir = XDPLAB_SOURCE_DIR "/results";
 	bool list = false, explain = false, keep = false, cleanup = false, quiet = false, lint = false,
 	     list_kernels = false;
 	RunOptions run;
 	// kernel matrix
 	std::vector<std::string> kernels, kernel_images;
-	std::string kernel_cache = "/var/cache/xdplab/kernels", accel = "auto", guest_sabotage;
+	std::string kernel_cache = "/var/cache/xdplab/kernels", accel = "auto";
 	int vm_timeout_s = 0, parallel = 0;
 	// report
 	std::vector<std::string> report_paths;
@@ -195,15 +179,8 @@ MatrixOptions matrix_options(const Options &o)
 	m.timeout_ms = o.run.timeout_ms;
 	m.accel = o.accel;
 	m.parallel = o.parallel;
-	m.guest_sabotage = o.guest_sabotage;
 	m.case_files = case_files_in(o.case_paths);
-	install_signal_handlers();
-	m.check_interrupt = [] {
-		if (g_interrupted)
-			throw Interrupted();
-	};
-	// The host run is a child of ours and must find the same expectations.
-	setenv("XDPLAB_EXPECTATIONS", o.expectations_dir.c_str(), 1);
+	m.interruption = Interruption::from_signals();
 	return m;
 }
 
@@ -274,7 +251,7 @@ int run_here(const Options &o, const std::vector<Selection> &selection, SubtestC
 			     "        ./run.sh mounts it, or: mount -t tracefs tracefs /sys/kernel/tracing\n";
 		return kExitConfig;
 	}
-	install_signal_handlers();
+	base.interruption = Interruption::from_signals();
 	// Leftovers of runs that were killed outright (SIGKILL, power loss).
 	auto stale = find_leftovers(tracefs_root, false);
 	if (!stale.empty()) {
@@ -449,15 +426,11 @@ int bench_here_or_in_matrix(Options &o, cost::BenchOptions bench)
 			m.vm_timeout_s = 900; // ten cases, repetitions, under emulation
 		return matrix(o, {}, m);
 	}
-	install_signal_handlers();
 	bench.results_dir = o.results_dir;
 	bench.kernel_cache = o.kernel_cache;
 	if (bench.json_path.empty()) // a guest names its results file before the subcommand
 		bench.json_path = o.json_path;
-	bench.check_interrupt = [] {
-		if (g_interrupted)
-			throw Interrupted();
-	};
+	bench.interruption = Interruption::from_signals();
 	return cost::run_bench(bench, find_tracefs());
 }
 
@@ -501,7 +474,6 @@ int main(int argc, char **argv)
 	app.add_option("--accel", o.accel, "VM acceleration: auto (probe KVM, fall back to TCG), kvm, tcg")
 		->check(CLI::IsMember({"auto", "kvm", "tcg"}));
 	app.add_option("--parallel", o.parallel, "VMs at once (default: number of cores)");
-	app.add_option("--guest-sabotage", o.guest_sabotage, "")->group("")->check(CLI::IsMember({"exit-early", "hang"}));
 
 	app.add_option("--evidence", o.run.evidence_dir,
 		       "write each case subtest's whole evidence (what its jq observations read) into this directory");
@@ -621,10 +593,6 @@ int main(int argc, char **argv)
 	base.kernel = running_kernel();
 	base.options = o.run;
 	base.notes = &std::cout;
-	base.check_interrupt = [] {
-		if (g_interrupted)
-			throw Interrupted();
-	};
 	if (o.explain) {
 		base.run_id = new_run_id();
 		base.run_tag = static_cast<uint32_t>(std::stoul(base.run_id, nullptr, 16));

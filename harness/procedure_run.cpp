@@ -30,7 +30,7 @@ Measurement run_procedure(const ProcedurePlan &plan, const std::string &subtest,
 		net = declare_network(topo, ctx);
 		topo.apply();
 	}
-	ctx.check_interrupt();
+	ctx.interruption.check();
 	Measurement m;
 	{
 		Lab lab(ctx, subtest, false, nullptr);

@@ -1,4 +1,5 @@
 #include "report.h"
+#include "formats/junit.h"
 
 #include "case/case_experiment.h"
 #include "browser.h"

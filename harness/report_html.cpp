@@ -1,8 +1,10 @@
 // report.html: one self-contained page (inline CSS, no script, nothing
 // fetched) whose elements carry stable ids, classes and data- attributes, so
 // that a browser test, or anyone's script, can read the matrix off the DOM.
-#include "headline.h"
 #include "report_model.h"
+
+#include "formats/junit.h"
+#include "headline.h"
 
 #include <sstream>
 

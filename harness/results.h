@@ -1,4 +1,5 @@
-// Results of a run: the xdplab-results/1 document, and its readers/writers.
+// Results of a run: the model and its own document (xdplab-results/1).
+// Other tools' formats (JUnit, KTAP, KCIDB, the terminal table) are in formats/.
 #pragma once
 #include "kernel_version.h"
 
@@ -63,10 +64,6 @@ RunResults results_from_json(const json &doc); // throws std::runtime_error on a
 // Write to PATH.tmp, fsync, rename: readers never see a partial file.
 void write_file_atomic(const std::string &path, const std::string &content);
 
-std::string to_junit(const RunResults &r);
-// &, <, >, " escaped; other control characters become spaces (XML and HTML).
-std::string markup_escape(const std::string &s);
-void print_table(std::ostream &out, const RunResults &r);
 
 std::string iso8601_now();
 

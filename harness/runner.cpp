@@ -254,7 +254,7 @@ SubtestResult run_one(const Job &job, SubtestContext ctx)
 		r.verdict = Verdict::Skipped;
 		r.reason = e.what();
 	} catch (const std::exception &e) {
-		ctx.check_interrupt(); // a tool killed by our SIGINT is not an experiment error
+		ctx.interruption.check(); // a tool killed by our SIGINT is not an experiment error
 		r.verdict = Verdict::Error;
 		r.reason = e.what();
 	}

@@ -2,6 +2,7 @@
 // subtest's case id, the kernel, the run's options and the shared trace
 // collector. Experiments never see it.
 #pragma once
+#include "interruption.h"
 #include "kernel_version.h"
 #include "verdict.h"
 
@@ -21,12 +22,6 @@ namespace xdplab {
 
 class TraceCollector;
 class DropWatch;
-
-// Thrown when SIGINT/SIGTERM arrived: unwinding tears everything down.
-class Interrupted : public std::runtime_error {
-public:
-	Interrupted() : std::runtime_error("interrupted") {}
-};
 
 struct RunOptions {
 	int packets = 32;          // tagged frames per subtest
@@ -52,7 +47,7 @@ struct SubtestContext {
 	// The kernel log's first record of this run (/dev/kmsg sequence number):
 	// results keep only what the run may have caused, not the whole boot.
 	unsigned long long kernel_log_from = 0;
-	std::function<void()> check_interrupt = [] {};
+	Interruption interruption;
 
 	// Part of every namespace name, so that the topologies of concurrent or
 	// kept subtests never share a name.

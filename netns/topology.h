@@ -37,7 +37,6 @@ public:
 	Topology(const Topology &) = delete;
 	Topology &operator=(const Topology &) = delete;
 
-	const std::string &run_id() const { return run_id_; }
 
 	// --- Declarations: only before apply(); invalid ones throw at once. ---
 

@@ -237,7 +237,7 @@ void CaseLab::wait_accounted()
 	poll();
 	Accounting a = account_tagged();
 	for (;;) {
-		ctx.check_interrupt();
+		ctx.interruption.check();
 		if (poll()) { // accounting only when something new came: polls are frequent
 			last_arrival = clock::now();
 			a = account_tagged();

@@ -240,7 +240,7 @@ CaseOutcome run_case(const CaseSpec &spec, SubtestContext &ctx)
 	CaseNetwork net = declare_case_network(topo, spec, ctx);
 	topo.apply();
 	phase_done("topology");
-	ctx.check_interrupt();
+	ctx.interruption.check();
 
 	CaseLab lab(spec, ctx, net);
 	lab.evidence["load"] = json::object();
@@ -254,7 +254,7 @@ CaseOutcome run_case(const CaseSpec &spec, SubtestContext &ctx)
 	attach_programs(lab);
 	read_features(lab);
 	phase_done("attach");
-	ctx.check_interrupt();
+	ctx.interruption.check();
 	run_traffic(lab);
 	phase_done("traffic");
 	read_state(lab);

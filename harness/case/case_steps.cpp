@@ -86,7 +86,7 @@ json frames_step(CaseLab &lab, const StepSpec &s)
 	json sizes = json::array();
 	const uint32_t first = lab.next_seq;
 	for (int i = 0; i < count; ++i) {
-		lab.ctx.check_interrupt();
+		lab.ctx.interruption.check();
 		spec.seq = lab.next_seq;
 		spec.payload_pad = base_pad + pad_per_seq * static_cast<size_t>(i);
 		auto frame = build_frame(spec);

@@ -58,7 +58,7 @@ json ping_step(CaseLab &lab, const StepSpec &s)
 	BackgroundCommand ping(ping_argv(to, ipv6, count, id), from.ns);
 	bool stopped_early = false;
 	for (;;) {
-		lab.ctx.check_interrupt();
+		lab.ctx.interruption.check();
 		size_t n = lab.poll() + static_cast<size_t>(capture.poll_once());
 		if (n)
 			last_arrival = clock::now();

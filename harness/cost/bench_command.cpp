@@ -154,11 +154,11 @@ int run_bench(const BenchOptions &o, const std::string &tracefs_root)
 		std::vector<std::string> problems;
 		try {
 			CostRunner runner(topo, run_tag,
-					  {.repetitions = 1, .cpu = cpu, .check_interrupt = o.check_interrupt});
+					  {.repetitions = 1, .cpu = cpu, .interruption = o.interruption});
 			outcomes = run_rounds(runner, cases, o.repetitions, run_tag, orders);
 			if (o.against == "xdp-bench")
 				anchor = run_xdp_bench_anchor(topo, run_tag, o.repetitions, cpu, o.kernel_cache,
-							      o.check_interrupt);
+							      o.interruption);
 		} catch (...) {
 			topo.teardown();
 			throw;

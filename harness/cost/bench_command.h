@@ -1,6 +1,7 @@
 // `xdplab bench`: the cost cases on the running kernel, optionally beside
 // xdp-tools' xdp-bench; the table, and results/<release>-bench.json.
 #pragma once
+#include "../interruption.h"
 #include <functional>
 #include <string>
 #include <vector>
@@ -14,7 +15,7 @@ struct BenchOptions {
 	int cpu = -1;        // the CPU every injection is pinned to; -1: the last online CPU
 	std::string results_dir, json_path; // json_path "" : <results_dir>/<release>-bench.json
 	std::string kernel_cache;           // the private apt and the anchor's unpacked tools live under it
-	std::function<void()> check_interrupt = [] {};
+	Interruption interruption;
 };
 
 // Exit code: 0 every case measured or skipped, 2 something failed, 3 bad

@@ -1,4 +1,5 @@
 #include "cost_report.h"
+#include "../formats/junit.h"
 
 #include "../results.h"
 

@@ -65,7 +65,7 @@ void run_injection(const Injection &inj, InjectionResult &out)
 	out.per_repetition -= out.per_repetition % kBatchSize;
 
 	for (int rep = 0; rep < inj.repetitions; ++rep) {
-		inj.check_interrupt();
+		inj.interruption.check();
 		inj.on_repetition(rep);
 		std::vector<uint8_t> frame = frame_for(inj, static_cast<uint32_t>(rep + 1));
 		MachineTime m0 = machine_time(clock.cpu());

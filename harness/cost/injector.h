@@ -3,6 +3,7 @@
 // XDP_TX / XDP_REDIRECT (or reach the stack on XDP_PASS), from a thread
 // pinned to one CPU and entered into the bench's namespace.
 #pragma once
+#include "../interruption.h"
 #include "figures.h"
 
 #include <cstdint>
@@ -21,7 +22,7 @@ struct Injection {
 	int repetitions = 5;
 	int cpu = -1; // the CPU the injecting thread is pinned to; -1: where it starts
 	uint64_t target_rep_ns = 150000000; // each repetition's length, after a calibration run
-	std::function<void()> check_interrupt = [] {};
+	Interruption interruption;
 	std::function<void(int rep)> on_repetition = [](int) {};
 };
 

@@ -154,7 +154,7 @@ CaseOutcome CostRunner::run(const CostCase &c, uint32_t case_id)
 
 	Injection inj{.prog_fd = prog_fd, .ns = topo_.ns(), .ingress_ifindex = topo_.ifindex("in"),
 		      .run_tag = run_tag_, .case_id = case_id, .repetitions = options_.repetitions, .cpu = options_.cpu,
-		      .check_interrupt = options_.check_interrupt};
+		      .interruption = options_.interruption};
 	// On a terminal one line rewritten in place, else a line per case.
 	InjectionResult r = inject(inj);
 	out.samples = r.samples;

@@ -3,6 +3,7 @@
 // object per case with its sinks attached and its devmap filled, live-frame
 // injection, and the check that every frame reached its sink.
 #pragma once
+#include "../interruption.h"
 #include "cases.h"
 #include "figures.h"
 
@@ -51,7 +52,7 @@ private:
 struct CostRunOptions {
 	int repetitions = 7;
 	int cpu = -1; // where the injecting thread is pinned
-	std::function<void()> check_interrupt = [] {};
+	Interruption interruption;
 };
 
 class CostRunner {

@@ -113,7 +113,7 @@ private:
 // One side of the comparison: the sink on r0, DEVMAP slot 0 -> o0 (used by
 // xdplab's program), `program_on_in` put in place, then one repetition of the
 // injection. Every frame must reach the sink, whichever program forwards it.
-Sample measure_side(CostTopology &topo, uint32_t run_tag, int cpu, const std::function<void()> &check_interrupt,
+Sample measure_side(CostTopology &topo, uint32_t run_tag, int cpu, const Interruption &interruption,
 		    const std::function<std::function<void()>(struct cost &)> &program_on_in, std::string &accounting)
 {
 	EventStream events;
@@ -135,7 +135,7 @@ Sample measure_side(CostTopology &topo, uint32_t run_tag, int cpu, const std::fu
 	std::function<void()> remove_program = program_on_in(*obj);
 	Injection inj{.prog_fd = bpf_program__fd(obj->progs.xdp_cost_tx), .ns = topo.ns(),
 		      .ingress_ifindex = topo.ifindex("inj"), .run_tag = run_tag, .case_id = kAnchorCaseId,
-		      .repetitions = 1, .cpu = cpu, .check_interrupt = check_interrupt};
+		      .repetitions = 1, .cpu = cpu, .interruption = interruption};
 	InjectionResult r;
 	try {
 		r = inject(inj);
@@ -179,7 +179,7 @@ json side_json(const std::vector<Sample> &samples, const std::string &accounting
 } // namespace
 
 json run_xdp_bench_anchor(CostTopology &topo, uint32_t run_tag, int rounds, int cpu, const std::string &kernel_cache,
-			  const std::function<void()> &check_interrupt)
+			  const Interruption &interruption)
 {
 	json c = {{"name", "redirect-devmap"}, {"path", kPath}, {"sink", "XDP_DROP on the peer"}, {"tool", "xdp-bench"}};
 	json out = {{"tool", "xdp-bench"}, {"cases", json::array()}};
@@ -221,7 +221,7 @@ json run_xdp_bench_anchor(CostTopology &topo, uint32_t run_tag, int rounds, int 
 			std::cerr << "bench: anchor round " << round + 1 << "/" << rounds << "\n";
 			for (int side = 0; side < 2; ++side) {
 				bool xdplab_side = (side == 0) == (round % 2 == 0); // who goes first alternates
-				Sample s = measure_side(topo, run_tag, cpu, check_interrupt,
+				Sample s = measure_side(topo, run_tag, cpu, interruption,
 							xdplab_side ? std::function(xdplab_program) : std::function(xdp_bench_program),
 							accounting);
 				s.round = round;

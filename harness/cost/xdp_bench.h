@@ -11,6 +11,7 @@
 // nothing installed over the system's libraries) and run with
 // LD_LIBRARY_PATH pointing there.
 #pragma once
+#include "../interruption.h"
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -26,6 +27,6 @@ class CostTopology;
 // the side that goes first alternating, so the ratio comes from pairs taken
 // in the same state of the machine (paired_ratio).
 nlohmann::json run_xdp_bench_anchor(CostTopology &topo, uint32_t run_tag, int rounds, int cpu,
-				    const std::string &kernel_cache, const std::function<void()> &check_interrupt);
+				    const std::string &kernel_cache, const Interruption &interruption);
 
 } // namespace xdplab::cost

@@ -5,11 +5,14 @@
 
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <regex>
 #include <set>
 #include <sstream>
 #include <stdexcept>
 #include <unistd.h>
+
+#include <openssl/evp.h>
 #include <zlib.h>
 
 namespace fs = std::filesystem;
@@ -50,44 +53,15 @@ std::string require_tool(const std::string &name, const std::string &path)
 
 } // namespace
 
-std::string guest_init_script(const std::vector<std::string> &harness_args, bool has_veth_module)
+std::string guest_args_file(const std::vector<std::string> &harness_args)
 {
-	std::ostringstream s;
-	s << "#!/bin/busybox sh\n"
-	     "# xdplab guest: mount what the harness needs, run it, send the results\n"
-	     "# on ttyS1 as a checksummed block, power off. A guest that dies before\n"
-	     "# the block is written is reported as an error by the host.\n"
-	     "/bin/busybox --install -s /bin\n"
-	     "export PATH=/usr/sbin:/usr/bin:/sbin:/bin\n"
-	     "mount -t proc proc /proc\n"
-	     "mount -t sysfs sysfs /sys\n"
-	     "mount -t devtmpfs devtmpfs /dev\n"
-	     "mount -t tmpfs tmpfs /run\n"
-	     "mount -t tmpfs tmpfs /tmp\n"
-	     "mount -t tracefs tracefs /sys/kernel/tracing || mount -t debugfs debugfs /sys/kernel/debug\n"
-	     "mount -t bpf bpf /sys/fs/bpf\n"
-	     "stty -F /dev/ttyS1 raw -echo 2>/dev/null\n"
-	     "if grep -q xdplab.probe /proc/cmdline; then echo XDPLAB-PROBE-OK > /dev/ttyS1; poweroff -f; fi\n";
-	if (has_veth_module)
-		s << "insmod /lib/modules/veth.ko || echo 'guest: insmod veth failed'\n";
-	s << "echo \"guest: kernel $(uname -r) $(uname -v)\"\n";
-	// Options that depend on how the guest is run (its timing, scaled to
-	// the accelerator) come on the kernel command line: one initramfs
-	// serves every accelerator.
-	s << "extra=$(tr ' ' '\\n' < /proc/cmdline | sed -n 's/^xdplab.args=//p' | tr ',' ' ')\n";
-	s << "/xdplab/xdplab --expectations /xdplab/experiments --json /tmp/results.json $extra";
-	for (const auto &a : harness_args)
-		s << " " << shell_join({a});
-	s << "\nrc=$?\n"
-	     "echo \"guest: xdplab exit $rc\"\n"
-	     "if [ -f /tmp/results.json ]; then\n"
-	     "  # gzip: every byte through the emulated UART costs, and JSON shrinks tenfold.\n"
-	     "  { echo \"XDPLAB-RESULTS-BEGIN $(sha256sum /tmp/results.json | cut -d' ' -f1) $rc gzip\";\n"
-	     "    gzip -c /tmp/results.json | base64; echo XDPLAB-RESULTS-END; } > /dev/ttyS1\n"
-	     "fi\n"
-	     "sync\n"
-	     "poweroff -f\n";
-	return s.str();
+	std::string out;
+	for (const auto &a : harness_args) {
+		if (a.find('\n') != std::string::npos)
+			throw std::runtime_error("a guest argument holds a line break: " + a);
+		out += a + "\n";
+	}
+	return out;
 }
 
 CaseLayout case_layout(const std::vector<std::string> &case_files)
@@ -163,10 +137,8 @@ std::string build_initramfs(const KernelImage &k, const GuestPlan &plan, const s
 		else
 			fs::copy_file(veth, dst);
 	}
-	{
-		std::ofstream init(root / "init");
-		init << guest_init_script(plan.harness_args, !veth.empty());
-	}
+	std::ofstream(root / "init") << guest_init_text();
+	std::ofstream(root / "xdplab/args") << guest_args_file(plan.harness_args);
 	fs::permissions(root / "init", fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
 						fs::perms::others_read | fs::perms::others_exec);
 
@@ -205,53 +177,38 @@ std::string gunzip(const std::string &in)
 
 std::string base64_decode(const std::string &in)
 {
-	auto val = [](char c) -> int {
-		if (c >= 'A' && c <= 'Z')
-			return c - 'A';
-		if (c >= 'a' && c <= 'z')
-			return c - 'a' + 26;
-		if (c >= '0' && c <= '9')
-			return c - '0' + 52;
-		if (c == '+')
-			return 62;
-		if (c == '/')
-			return 63;
-		return -1;
-	};
-	std::string out;
-	unsigned buf = 0;
-	int bits = 0;
-	for (char c : in) {
-		if (c == '=' || c == '\n' || c == '\r' || c == ' ')
-			continue;
-		int v = val(c);
-		if (v < 0)
-			throw std::runtime_error("invalid base64 character");
-		buf = (buf << 6) | static_cast<unsigned>(v);
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			out += static_cast<char>((buf >> bits) & 0xff);
-		}
-	}
+	// OpenSSL's decoder skips line breaks; carriage returns (a serial line's
+	// CR/LF translation) and spaces are dropped first.
+	std::string clean;
+	for (char c : in)
+		if (c != '\r' && c != ' ')
+			clean += c;
+	std::string out(clean.size() * 3 / 4 + 3, '\0');
+	std::unique_ptr<EVP_ENCODE_CTX, decltype(&EVP_ENCODE_CTX_free)> ctx(EVP_ENCODE_CTX_new(), EVP_ENCODE_CTX_free);
+	if (!ctx)
+		throw std::runtime_error("OpenSSL: EVP_ENCODE_CTX_new failed");
+	EVP_DecodeInit(ctx.get());
+	int n = 0, tail = 0;
+	auto *dst = reinterpret_cast<unsigned char *>(out.data());
+	if (EVP_DecodeUpdate(ctx.get(), dst, &n, reinterpret_cast<const unsigned char *>(clean.data()),
+			     static_cast<int>(clean.size())) < 0 ||
+	    EVP_DecodeFinal(ctx.get(), dst + n, &tail) < 0)
+		throw std::runtime_error("invalid base64 in the guest's results block");
+	out.resize(static_cast<size_t>(n + tail));
 	return out;
 }
 
 std::string sha256_hex(const std::string &data)
 {
-	// sha256sum is in coreutils everywhere this runs; no crypto library needed.
-	char tmpl[] = "/tmp/xdplab-sha-XXXXXX";
-	int fd = mkstemp(tmpl);
-	if (fd < 0)
-		throw std::runtime_error("mkstemp failed");
-	close(fd);
-	{
-		std::ofstream f(tmpl, std::ios::binary);
-		f << data;
-	}
-	CommandResult r = run_command({"sha256sum", tmpl});
-	unlink(tmpl);
-	return r.output.substr(0, r.output.find(' '));
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int len = 0;
+	if (EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr) != 1)
+		throw std::runtime_error("OpenSSL: SHA-256 failed");
+	static const char *hex = "0123456789abcdef";
+	std::string out;
+	for (unsigned i = 0; i < len; ++i)
+		out += {hex[md[i] >> 4], hex[md[i] & 15]};
+	return out;
 }
 
 GuestResults decode_results_block(const std::string &serial)

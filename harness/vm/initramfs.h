@@ -30,8 +30,10 @@ CaseLayout case_layout(const std::vector<std::string> &case_files);
 // Builds <work_dir>/initramfs.cpio for kernel k; returns its path.
 std::string build_initramfs(const KernelImage &k, const GuestPlan &plan, const std::string &work_dir);
 
-// The /init script (exposed for tests).
-std::string guest_init_script(const std::vector<std::string> &harness_args, bool has_veth_module);
+// The guest's /init (harness/vm/guest_init.sh, built in), and the file of the
+// harness's arguments it reads (/xdplab/args, one per line).
+const std::string &guest_init_text();
+std::string guest_args_file(const std::vector<std::string> &harness_args);
 
 // Results travel as: "XDPLAB-RESULTS-BEGIN <sha256> <exit code> [gzip]", base64 lines,
 // "XDPLAB-RESULTS-END". Decodes them from what the serial port wrote

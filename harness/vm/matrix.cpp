@@ -143,12 +143,12 @@ std::vector<KernelRun> run_matrix(const MatrixOptions &opt, const std::vector<Se
 		KernelRun run{"host", "", "", "host"};
 		std::string json = opt.results_dir + "/host.json.partial";
 		std::vector<std::string> args = run_args;
-		args.insert(args.end(), {"--json", json});
+		args.insert(args.end(), {"--json", json, "--expectations", opt.expectations_dir});
 		progress << "== kernel host: running on this machine\n" << std::flush;
 		auto t0 = std::chrono::steady_clock::now();
 		bp::child c(opt.self_exe, bp::args(args), bp::std_out > bp::null);
 		c.wait();
-		opt.check_interrupt(); // Ctrl-C reached the host run too, which cleaned up and stopped
+		opt.interruption.check(); // Ctrl-C reached the host run too, which cleaned up and stopped
 		run.wall_ms = ms(std::chrono::steady_clock::now() - t0);
 		if (!fs::exists(json))
 			throw std::runtime_error("the host run wrote no results (exit " + std::to_string(c.exit_code()) + ")");
@@ -191,13 +191,11 @@ std::vector<KernelRun> run_matrix(const MatrixOptions &opt, const std::vector<Se
 		g.work_dir = opt.cache_dir + "/work-" + safe + "-" + std::to_string(getpid());
 		fs::create_directories(g.work_dir);
 		g.initrd = build_initramfs(img, plan, g.work_dir);
-		if (!opt.guest_sabotage.empty()) {
-			// Tests only: a guest whose init never reports (exits early, or hangs).
-			std::string init = opt.guest_sabotage == "hang" ? "#!/bin/busybox sh\n/bin/busybox sleep 100000\n"
-									 : "#!/bin/busybox sh\nexit 1\n";
-			std::string dir = g.work_dir + "/sabotage";
+		if (!opt.replacement_init.empty()) {
+			// A test's /init in place of the harness's, appended to the archive (the last one wins).
+			std::string dir = g.work_dir + "/replacement";
 			fs::create_directories(dir);
-			std::ofstream(dir + "/init") << init;
+			std::ofstream(dir + "/init") << opt.replacement_init;
 			fs::permissions(dir + "/init", fs::perms::owner_all);
 			run_checked({"sh", "-c", "cd \"$0\" && echo init | cpio -o -H newc --quiet >> \"$1\"", dir, g.initrd});
 		}
@@ -239,7 +237,7 @@ std::vector<KernelRun> run_matrix(const MatrixOptions &opt, const std::vector<Se
 	auto timeout = std::chrono::seconds(timing.vm_timeout_s);
 	size_t next = 0, finished = 0;
 	while (finished < guests.size()) {
-		opt.check_interrupt(); // unwinding kills every guest still running
+		opt.interruption.check(); // unwinding kills every guest still running
 		size_t active = 0;
 		for (auto &g : guests)
 			active += g.vm && !g.done;
@@ -284,12 +282,14 @@ std::vector<KernelRun> run_matrix(const MatrixOptions &opt, const std::vector<Se
 			g.run.wall_ms = ms(g.vm->elapsed());
 			std::string release = guest_release(read_file(g.console_log), g.kernel);
 			RunResults r;
+			int guest_exit = -1;
 			try {
 				if (timed_out)
 					throw std::runtime_error("the guest did not finish within " +
 								 std::to_string(timing.vm_timeout_s) + " s");
 				GuestResults gr = decode_results_block(read_file(g.serial_out));
 				r = results_from_json(json::parse(gr.json_text));
+				guest_exit = gr.exit_code;
 			} catch (const std::exception &e) {
 				r = results_for_dead_guest(release, selection,
 							   "VM for kernel " + g.kernel.label + " gave no results: " + e.what() +
@@ -298,6 +298,7 @@ std::vector<KernelRun> run_matrix(const MatrixOptions &opt, const std::vector<Se
 				g.run.guest_failed = true;
 			}
 			r.runner = {{"kind", "vm"},
+				    {"guest_exit_code", guest_exit}, // the harness's own in the guest; -1 when it sent nothing
 				    {"accel", to_string(accel)},
 				    {"image", g.kernel.bzimage},
 				    {"package", g.kernel.package},

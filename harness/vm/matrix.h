@@ -1,6 +1,7 @@
 // The kernel matrix: the selected experiments on the host kernel and on
 // other kernels in VMs, one xdplab-results/1 file per kernel, then the report.
 #pragma once
+#include "../interruption.h"
 #include "../runner.h"
 #include "kernel_images.h"
 
@@ -28,9 +29,11 @@ struct MatrixOptions {
 	int timeout_ms = 3000;
 	std::string accel = "auto";  // auto | kvm | tcg
 	int parallel = 0;            // VMs at once; 0 = number of cores
-	std::string guest_sabotage;  // tests only: "exit-early" or "hang"
+	// Tests only (tests/tools/dead_guest.cpp), never a product option: a
+	// guest /init that replaces the harness's, e.g. one that never reports.
+	std::string replacement_init;
 	std::vector<std::string> case_files;     // a user's case files: run them (they and their objects travel into guests)
-	std::function<void()> check_interrupt = [] {}; // throws to abandon the matrix (guests are killed)
+	Interruption interruption; // throws to abandon the matrix (guests are killed)
 };
 
 struct KernelRun {

@@ -64,13 +64,6 @@ void VmProcess::kill()
 	}
 }
 
-int VmProcess::exit_code()
-{
-	if (child_ && !child_->running())
-		return child_->exit_code();
-	return -1;
-}
-
 bool kvm_works(const VmSpec &probe_spec, std::chrono::seconds timeout)
 {
 	if (access("/dev/kvm", R_OK | W_OK) != 0)

@@ -33,7 +33,6 @@ public:
 	~VmProcess(); // kills a guest still running
 	bool running();
 	void kill();
-	int exit_code();
 	std::chrono::steady_clock::duration elapsed() const { return std::chrono::steady_clock::now() - started_; }
 
 private:

@@ -1,4 +1,6 @@
 #include "harness/results.h"
+#include "harness/formats/table.h"
+#include "harness/formats/junit.h"
 
 #include <boost/test/unit_test.hpp>
 

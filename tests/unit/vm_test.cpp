@@ -1,4 +1,6 @@
 #include "harness/command.h"
+#include "harness/vm/debian_control.h"
+#include "harness/vm/debian_mirrors.h"
 #include "harness/vm/guest_timing.h"
 #include "harness/vm/initramfs.h"
 #include "harness/vm/kernel_images.h"
@@ -8,6 +10,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <unistd.h>
 
 using namespace xdplab;
@@ -51,14 +54,42 @@ BOOST_AUTO_TEST_CASE(results_block_is_checked_and_decoded)
 
 BOOST_AUTO_TEST_CASE(init_runs_the_harness_and_reports_on_ttyS1)
 {
-	std::string init = guest_init_script({"egress-ifindex", "--packets", "8"}, true);
+	const std::string &init = guest_init_text();
 	BOOST_TEST(init.rfind("#!/bin/busybox sh", 0) == 0);
 	BOOST_TEST(init.find("insmod /lib/modules/veth.ko") != std::string::npos);
-	BOOST_TEST(init.find("/xdplab/xdplab --expectations /xdplab/experiments --json /tmp/results.json $extra "
-			     "egress-ifindex --packets 8") != std::string::npos);
+	BOOST_TEST(init.find("/xdplab/xdplab --expectations /xdplab/experiments --json /tmp/results.json $extra \"$@\"") !=
+		   std::string::npos);
 	BOOST_TEST(init.find("> /dev/ttyS1") != std::string::npos);
 	BOOST_TEST(init.find("poweroff -f") != std::string::npos);
-	BOOST_TEST(guest_init_script({}, false).find("insmod") == std::string::npos);
+	// The built-in text is the file in the tree, byte for byte.
+	std::ifstream f(XDPLAB_SOURCE_DIR "/harness/vm/guest_init.sh", std::ios::binary);
+	BOOST_TEST(init == std::string(std::istreambuf_iterator<char>(f), {}));
+}
+
+// The harness's arguments reach it word for word, spaces kept: the init's own
+// loop, run by a shell over the file the host writes.
+BOOST_AUTO_TEST_CASE(arguments_reach_the_guest_harness_word_for_word)
+{
+	BOOST_CHECK_THROW(guest_args_file({"a\nb"}), std::runtime_error);
+	const std::string &init = guest_init_text();
+	auto from = init.find("set --\n");
+	auto to = init.find("\nfi\n", from);
+	BOOST_REQUIRE(from != std::string::npos && to != std::string::npos);
+	std::string loop = init.substr(from, to + 3 - from);
+	auto at = loop.find("/xdplab/args");
+	while (at != std::string::npos) {
+		loop.replace(at, std::string("/xdplab/args").size(), "\"$0\"");
+		at = loop.find("/xdplab/args");
+	}
+	char path[] = "/tmp/xdplab-args-XXXXXX";
+	int fd = mkstemp(path);
+	BOOST_REQUIRE(fd >= 0);
+	std::string args = guest_args_file({"case", "/xdplab/cases/0/my case.yaml", "--packets", "8"});
+	BOOST_REQUIRE(write(fd, args.data(), args.size()) == static_cast<ssize_t>(args.size()));
+	close(fd);
+	auto out = run_checked({"sh", "-c", loop + "\nprintf '[%s]' \"$@\"", path});
+	unlink(path);
+	BOOST_TEST(out.output == "[case][/xdplab/cases/0/my case.yaml][--packets][8]", "got " << out.output << " from " << loop);
 }
 
 // The timing travels on the kernel command line; the init's extraction of it,
@@ -73,7 +104,7 @@ BOOST_AUTO_TEST_CASE(guest_timing_reaches_the_harness_through_the_command_line)
 	BOOST_TEST(tcg.vm_timeout_s > guest_timing(Accel::Tcg, 100, 3000, 1).vm_timeout_s);
 	BOOST_TEST(tcg.vcpus == 2);
 
-	std::string init = guest_init_script({}, false);
+	const std::string &init = guest_init_text();
 	auto from = init.find("extra=");
 	std::string line = init.substr(from, init.find('\n', from) - from);
 	auto at = line.find("/proc/cmdline");
@@ -152,6 +183,35 @@ BOOST_AUTO_TEST_CASE(private_sources_cover_every_kernel_suite)
 							  k + a + " experimental main\n");
 	// No security mirror configured: the security suites are left out.
 	BOOST_TEST(private_sources_list({a, ""}).find("-security") == std::string::npos);
+}
+
+// apt-cache show's stanzas and Depends fields, as libapt-pkg reads them.
+BOOST_AUTO_TEST_CASE(control_stanzas_and_depends_as_apt_reads_them)
+{
+	std::string text = "Package: linux-image-6.12.43+deb12-amd64\n"
+			   "Version: 6.12.43-1~bpo12+1\n"
+			   "depends: linux-binary-6.12.43+deb12-amd64 (= 6.12.43-1~bpo12+1),\n"
+			   " linux-base (>= 4.3~) | linux-initramfs-tool, kmod:any\n"
+			   "Description: Linux 6.12\n"
+			   "# a comment line\n"
+			   "\n"
+			   "\n"
+			   "Package: linux-image-6.1.0-41-amd64\r\n"
+			   "Version: 6.1.158-1\r\n";
+	auto stanzas = deb822_stanzas(text, {"Package", "Version", "Depends"});
+	BOOST_REQUIRE_EQUAL(stanzas.size(), 2u);
+	BOOST_TEST(stanzas[0]["Version"] == "6.12.43-1~bpo12+1");
+	BOOST_TEST(stanzas[1]["Package"] == "linux-image-6.1.0-41-amd64");
+	BOOST_TEST(stanzas[1]["Depends"] == "");
+	auto deps = parse_depends(stanzas[0]["Depends"]);
+	BOOST_REQUIRE_EQUAL(deps.size(), 4u);
+	BOOST_TEST(deps[0].name == "linux-binary-6.12.43+deb12-amd64");
+	BOOST_TEST(deps[0].version == "6.12.43-1~bpo12+1"); // exact: kept
+	BOOST_TEST(deps[1].name == "linux-base");
+	BOOST_TEST(deps[1].version == ""); // a lower bound is not a version to fetch
+	BOOST_TEST(deps[2].name == "linux-initramfs-tool");
+	BOOST_TEST(deps[3].name == "kmod");
+	BOOST_CHECK_THROW(parse_depends("linux-base (>= "), std::runtime_error);
 }
 
 BOOST_AUTO_TEST_CASE(debian_versions_in_dpkg_order)
