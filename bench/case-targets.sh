@@ -5,7 +5,7 @@
 #   2. the whole catalog in one TCG guest, boot included (GUEST_RUNS runs of
 #      the Debian series GUEST), with the guest's own run time beside it;
 #   3. the experiments that stay C++: lines per file, and the concepts each
-#      one needs: the harness names it uses, grouped as harness/lab.h groups
+#      one needs: the harness names it uses, grouped as harness/engine/lab.h groups
 #      them; a harness name outside those groups counts as a concept of its own.
 #
 #   bench/case-targets.sh [RUNS] [GUEST_RUNS]   (as root, after ./run.sh has built
@@ -75,7 +75,7 @@ echo "== experiments that stay C++ (target: <= 7 concepts, <= 80 lines median)"
 python3 - "$here" <<'PY'
 import glob, os, re, statistics, sys
 root = sys.argv[1]
-# harness/lab.h's seven groups; each name an experiment may use belongs to one.
+# harness/engine/lab.h's seven groups; each name an experiment may use belongs to one.
 groups = {
     "1 DeclaredExperiment/ProcedurePlan": ["DeclaredExperiment", "ProcedurePlan", "Plan", "plan"],
     "2 Lab": ["Lab", "lab.has", "lab.ifindex", "lab.netns", "lab.link", "lab.subtest", "lab.explaining"],

@@ -12,7 +12,7 @@
 // shows the program id of an entry libbpf wrote with the program's fd, and
 // whether bpftool could set an entry program at all.
 #include "harness/experiment.h"
-#include "harness/lab.h"
+#include "../harness/engine/lab.h"
 
 #include <bpf/bpf.h>
 #include <sstream>

@@ -11,7 +11,7 @@
 // Observations: errno per delete (0 or the errno's name), of the lookup after
 // them, of the ifindex-0 update and of the lookup after it.
 #include "harness/experiment.h"
-#include "harness/lab.h"
+#include "../harness/engine/lab.h"
 
 #include <bpf/bpf.h>
 

@@ -10,7 +10,7 @@
 // is the fd written, the word of an entry without a program, and whether the
 // ifindex reads back unchanged.
 #include "harness/experiment.h"
-#include "harness/lab.h"
+#include "../harness/engine/lab.h"
 
 #include <bpf/bpf.h>
 #include <fcntl.h>

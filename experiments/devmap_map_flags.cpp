@@ -13,7 +13,7 @@
 // Observations: errno per call through the creating fd (0 or the errno's
 // name) and through the fd by id; whether the map's info keeps the flag.
 #include "harness/experiment.h"
-#include "harness/lab.h"
+#include "../harness/engine/lab.h"
 #include "harness/observe.h"
 
 #include <bpf/bpf.h>

@@ -12,7 +12,7 @@
 // `control_errno`, the same step with the program of the right kind, so that a
 // refusal is about the program and not about the step.
 #include "harness/experiment.h"
-#include "harness/lab.h"
+#include "../harness/engine/lab.h"
 #include "harness/observe.h"
 
 #include <bpf/bpf.h>

@@ -9,7 +9,7 @@
 // Observations: errno per flag with the key absent and present, whether it
 // exists then, and the errnos at max_entries and when the map is full.
 #include "harness/experiment.h"
-#include "harness/lab.h"
+#include "../harness/engine/lab.h"
 #include <bpf/bpf.h>
 
 namespace xdplab {

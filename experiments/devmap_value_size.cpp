@@ -14,7 +14,7 @@
 // writes (into buffers pre-filled with two patterns); whether the lookups
 // return the target's ifindex.
 #include "harness/experiment.h"
-#include "harness/lab.h"
+#include "../harness/engine/lab.h"
 #include "harness/observe.h"
 
 #include <bpf/bpf.h>

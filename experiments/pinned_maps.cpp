@@ -9,7 +9,7 @@
 // slots 0, as the loader itself reads them), reader ("bpftool"),
 // read_after_loader_closed (the same values once the loader let go).
 #include "harness/experiment.h"
-#include "harness/lab.h"
+#include "../harness/engine/lab.h"
 #include "netns/naming.h"
 
 #include <bpf/bpf.h>

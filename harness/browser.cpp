@@ -1,5 +1,5 @@
 #include "browser.h"
-#include "command.h"
+#include "../netns/command.h"
 
 #include <boost/process.hpp>
 #include <boost/process/extend.hpp>

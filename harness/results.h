@@ -58,6 +58,12 @@ struct RunResults {
 	int exit_code() const;
 };
 
+// A results document and the file it was read from.
+struct ResultFile {
+	std::string path;
+	RunResults results;
+};
+
 json to_json(const RunResults &r);
 RunResults results_from_json(const json &doc); // throws std::runtime_error on a foreign document
 

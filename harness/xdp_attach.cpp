@@ -1,7 +1,7 @@
 #include "xdp_attach.h"
 
 #include "../netns/netns_scope.h"
-#include "command.h"
+#include "../netns/command.h"
 #include "libbpf_log.h"
 
 #include <bpf/libbpf.h>

@@ -1,6 +1,6 @@
 #include "sweep.h"
 
-#include "../harness/command.h"
+#include "command.h"
 #include "naming.h"
 
 #include <dirent.h>

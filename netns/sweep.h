@@ -3,6 +3,8 @@
 // "xdplab-<run>", bpffs pin directories "xdplab-<run>") whose run is no longer alive (see run_is_alive), and the
 // state files of such runs.
 #pragma once
+#include "run_liveness.h"
+
 #include <string>
 #include <vector>
 

@@ -1,6 +1,6 @@
 #include "topology.h"
 
-#include "../harness/command.h"
+#include "command.h"
 #include "naming.h"
 #include "netns_scope.h"
 #include "rtnetlink.h"

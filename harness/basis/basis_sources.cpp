@@ -1,5 +1,5 @@
 #include "basis_sources.h"
-#include "../command.h"
+#include "../../netns/command.h"
 #include "../file_text.h"
 #include "../results.h"
 #include "../vm/kernel_images.h"

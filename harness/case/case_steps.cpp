@@ -2,7 +2,7 @@
 
 #include "../../netns/address.h"
 #include "../../netns/netns_scope.h"
-#include "../command.h"
+#include "../../netns/command.h"
 #include "../subtest_context.h"
 #include "case_tools.h"
 

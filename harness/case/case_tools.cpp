@@ -1,7 +1,7 @@
 #include "case_tools.h"
 
 #include "../../netns/address.h"
-#include "../command.h"
+#include "../../netns/command.h"
 #include "../subtest_context.h"
 #include "../tools/icmp_echo.h"
 #include "../tools/tcp_transfer.h"

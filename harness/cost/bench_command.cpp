@@ -1,6 +1,7 @@
 #include "bench_command.h"
 
 #include "../../netns/naming.h"
+#include "../../netns/run_liveness.h"
 #include "../../netns/sweep.h"
 #include "../results.h"
 #include "../subtest_context.h"

@@ -1,7 +1,7 @@
 #include "cpu_clock.h"
 #include "../file_text.h"
 
-#include "../command.h"
+#include "../../netns/command.h"
 
 #include <sched.h>
 #include <sys/utsname.h>

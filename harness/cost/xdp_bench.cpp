@@ -3,7 +3,7 @@
 
 #include "../../netns/netns_scope.h"
 #include "../bpf_object.h"
-#include "../command.h"
+#include "../../netns/command.h"
 #include "../subtest_context.h"
 #include "../xdp_attach.h"
 #include "benchmarks.h"

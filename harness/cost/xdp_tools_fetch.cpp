@@ -1,6 +1,6 @@
 #include "xdp_tools_fetch.h"
 
-#include "../command.h"
+#include "../../netns/command.h"
 #include "../vm/kernel_images.h"
 
 #include <filesystem>

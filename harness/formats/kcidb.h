@@ -3,7 +3,7 @@
 // came from, or the host's running kernel), one test per subtest under the
 // path xdplab.<experiment>.<subtest>, under the origin "xdplab".
 #pragma once
-#include "../report.h"
+#include "../results.h"
 
 #include <nlohmann/json.hpp>
 

@@ -1,7 +1,7 @@
 #include "changelog.h"
 #include "../file_text.h"
 
-#include "../command.h"
+#include "../../netns/command.h"
 #include "kernel_images.h"
 
 #include <algorithm>

@@ -1,6 +1,6 @@
 #include "debian_archive.h"
 
-#include "../command.h"
+#include "../../netns/command.h"
 #include "../file_text.h"
 #include "debian_control.h"
 #include "debian_mirrors.h"

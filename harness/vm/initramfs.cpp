@@ -1,7 +1,7 @@
 #include "initramfs.h"
 
 #include "../case/case_spec.h"
-#include "../command.h"
+#include "../../netns/command.h"
 
 #include <filesystem>
 #include <fstream>

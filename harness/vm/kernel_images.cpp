@@ -1,6 +1,6 @@
 #include "kernel_images.h"
 
-#include "../command.h"
+#include "../../netns/command.h"
 #include "../file_text.h"
 
 #include <algorithm>

@@ -1,7 +1,7 @@
 #include "qemu.h"
 #include "../file_text.h"
 
-#include "../command.h"
+#include "../../netns/command.h"
 
 #include <boost/process.hpp>
 #include <boost/process/extend.hpp>

@@ -6,7 +6,7 @@
 //
 //   dead_guest XDPLAB_BINARY exit-early|hang TIMEOUT_S RESULTS_DIR CASE_FILE SUBTEST
 #include "harness/case/case_experiment.h"
-#include "harness/vm/matrix.h"
+#include "harness/matrix/matrix.h"
 
 #include <filesystem>
 #include <iostream>

@@ -1,5 +1,5 @@
-#include "harness/bisect.h"
-#include "harness/bisect_run.h"
+#include "harness/matrix/bisect.h"
+#include "harness/matrix/bisect_run.h"
 #include "harness/vm/changelog.h"
 
 #include <boost/test/unit_test.hpp>

@@ -3,7 +3,7 @@
 #include "harness/case/case_experiment.h"
 #include "harness/headline.h"
 #include "harness/lint.h"
-#include "harness/report.h"
+#include "harness/report/report.h"
 
 #include <boost/test/unit_test.hpp>
 

@@ -1,5 +1,5 @@
 #include "harness/kernel_log.h"
-#include "harness/runner.h"
+#include "harness/engine/runner.h"
 
 #include <boost/test/unit_test.hpp>
 

@@ -1,6 +1,7 @@
 // Run liveness by lock (netns/naming.h), in a state directory of its own: no
 // root needed, and nothing of real runs touched.
 #include "netns/naming.h"
+#include "netns/run_liveness.h"
 #include "netns/sweep.h"
 
 #include <boost/test/unit_test.hpp>

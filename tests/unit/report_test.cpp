@@ -3,9 +3,9 @@
 // 7.2 with the whole catalog, the others with catalog A), a baseline run of
 // 6.18 with fewer frames and without bpftool, and a 6.1 guest that died.
 #include "harness/case/case_experiment.h"
-#include "harness/report.h"
+#include "harness/report/report.h"
 #include "harness/kernel_log.h"
-#include "harness/runner.h"
+#include "harness/engine/runner.h"
 #include "harness/splat_summary.h"
 
 #include <boost/test/unit_test.hpp>

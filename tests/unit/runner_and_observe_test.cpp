@@ -1,4 +1,4 @@
-#include "harness/runner.h"
+#include "harness/engine/runner.h"
 
 #include <boost/test/unit_test.hpp>
 

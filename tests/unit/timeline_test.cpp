@@ -1,7 +1,7 @@
 // The findings timeline: where each seed claim holds, kernel by kernel.
-#include "harness/report.h"
+#include "harness/report/report.h"
 #include "harness/case/case_experiment.h"
-#include "harness/timeline.h"
+#include "harness/report/timeline.h"
 
 #include <boost/test/unit_test.hpp>
 

@@ -1,4 +1,4 @@
-#include "harness/command.h"
+#include "netns/command.h"
 #include "harness/vm/debian_control.h"
 #include "harness/vm/debian_mirrors.h"
 #include "harness/vm/guest_timing.h"

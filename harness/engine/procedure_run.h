@@ -3,7 +3,7 @@
 // teardown problem. --explain runs the body with a Lab that only says what
 // each step would do.
 #pragma once
-#include "plan.h"
+#include "../plan.h"
 
 #include <ostream>
 

@@ -1,5 +1,5 @@
 // report.md: read in a terminal (.ci/run prints it) and as a CI step summary.
-#include "headline.h"
+#include "../headline.h"
 #include "report_model.h"
 
 #include <sstream>
@@ -76,6 +76,25 @@ void markdown_timeline(std::ostringstream &md, const ReportModel &m)
 	}
 }
 
+void markdown_costs(std::ostringstream &md, const cost::CostTable &t)
+{
+	if (t.columns.empty())
+		return;
+	md << "\n## What each feature costs\n\n" << t.note << "\n\n| case |";
+	for (const auto &c : t.columns)
+		md << " " << c << " |";
+	md << "\n|---|";
+	for (size_t i = 0; i < t.columns.size(); ++i)
+		md << "---|";
+	md << "\n";
+	for (size_t r = 0; r < t.rows.size(); ++r) {
+		md << "| " << t.rows[r] << " |";
+		for (const auto &cell : t.cells[r])
+			md << " " << cell << " |";
+		md << "\n";
+	}
+}
+
 } // namespace
 
 std::string render_markdown(const ReportModel &m)
@@ -131,6 +150,7 @@ std::string render_markdown(const ReportModel &m)
 		md << "None.\n";
 	for (const auto &p : m.problems)
 		md << "- " << md_cell(p) << "\n";
+	markdown_costs(md, m.costs);
 	return md.str();
 }
 

@@ -23,9 +23,9 @@
 // namespace `dut`, whose run-unique ifindexes lab.ifindex() gives. The body
 // runs inside dut (a devmap resolves ifindexes in the caller's namespace).
 #pragma once
-#include "command.h"
-#include "plan.h"
-#include "xdp_attach.h"
+#include "../../netns/command.h"
+#include "../plan.h"
+#include "../xdp_attach.h"
 
 #include <functional>
 #include <memory>

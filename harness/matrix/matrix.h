@@ -2,8 +2,8 @@
 // other kernels in VMs, one xdplab-results/1 file per kernel, then the report.
 #pragma once
 #include "../interruption.h"
-#include "../runner.h"
-#include "kernel_images.h"
+#include "../engine/runner.h"
+#include "../vm/kernel_images.h"
 
 #include <functional>
 #include <ostream>

@@ -1,7 +1,7 @@
 #include "bisect_run.h"
 
-#include "report.h"
-#include "vm/changelog.h"
+#include "../report/report.h"
+#include "../vm/changelog.h"
 
 #include <chrono>
 #include <filesystem>

@@ -3,8 +3,8 @@
 // that a browser test, or anyone's script, can read the matrix off the DOM.
 #include "report_model.h"
 
-#include "formats/junit.h"
-#include "headline.h"
+#include "../formats/junit.h"
+#include "../headline.h"
 
 #include <sstream>
 
@@ -187,6 +187,25 @@ void changes_section(std::ostringstream &h, const char *id, const char *title, c
 	h << "</table></section>\n";
 }
 
+// Before the long list of changes, so that the screenshot, which ends above
+// that list, shows the costs too.
+void costs_section(std::ostringstream &h, const cost::CostTable &t)
+{
+	if (t.columns.empty())
+		return;
+	h << "<h2>What each feature costs</h2>\n<p>" << esc(t.note) << "</p>\n<table><tr><th>case</th>";
+	for (const auto &c : t.columns)
+		h << "<th>" << esc(c) << "</th>";
+	h << "</tr>\n";
+	for (size_t r = 0; r < t.rows.size(); ++r) {
+		h << "<tr><td>" << esc(t.rows[r]) << "</td>";
+		for (const auto &cell : t.cells[r])
+			h << "<td>" << esc(cell) << "</td>";
+		h << "</tr>\n";
+	}
+	h << "</table>\n";
+}
+
 } // namespace
 
 int html_page_height(const ReportModel &m)
@@ -205,6 +224,8 @@ int html_page_height(const ReportModel &m)
 		group = t.id;
 	}
 	h += 360 + 40 * static_cast<int>(m.problems.size());
+	if (!m.costs.columns.empty())
+		h += 160 + 48 * static_cast<int>(m.costs.rows.size());
 	return std::min(h, 16000);
 }
 
@@ -220,6 +241,7 @@ std::string render_html(const ReportModel &m)
 	for (const auto &p : m.problems)
 		h << "<li class=\"problem\">" << esc(p) << "</li>";
 	h << (m.problems.empty() ? "<li>None.</li>" : "") << "</ul></section>\n";
+	costs_section(h, m.costs);
 	changes_section(h, "changes", "Changed between kernels", m.between);
 	if (m.since_baseline)
 		changes_section(h, "baseline-changes", "Changed since the baseline", *m.since_baseline);

@@ -1,10 +1,10 @@
 #include "runner.h"
 
-#include "case/case_experiment.h"
-#include "case/case_run.h"
-#include "case/jq_observations.h"
-#include "kernel_log.h"
-#include "lint.h"
+#include "../case/case_experiment.h"
+#include "../case/case_run.h"
+#include "../case/jq_observations.h"
+#include "../kernel_log.h"
+#include "../lint.h"
 #include "procedure_run.h"
 
 #include <fnmatch.h>

@@ -1,9 +1,9 @@
 #include "procedure_run.h"
 
-#include "../netns/netns_scope.h"
-#include "../netns/topology.h"
+#include "../../netns/netns_scope.h"
+#include "../../netns/topology.h"
 #include "lab.h"
-#include "subtest_context.h"
+#include "../subtest_context.h"
 
 namespace xdplab {
 

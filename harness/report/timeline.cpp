@@ -1,5 +1,5 @@
 #include "timeline.h"
-#include "headline.h"
+#include "../headline.h"
 
 #include <algorithm>
 #include <map>

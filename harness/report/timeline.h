@@ -3,8 +3,8 @@
 // holding. The claim is compared with each kernel's observations as
 // expectations are (matches()), so old result files are read with today's claims.
 #pragma once
-#include "expectations.h"
-#include "results.h"
+#include "../expectations.h"
+#include "../results.h"
 
 #include <string>
 #include <vector>

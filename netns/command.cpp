@@ -1,6 +1,6 @@
 #include "command.h"
 
-#include "../netns/netns_scope.h"
+#include "netns_scope.h"
 
 // Boost.Process offers vfork only where the feature macros claim an old
 // POSIX; glibc has vfork whatever they say (why it is wanted: run_command).

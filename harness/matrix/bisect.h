@@ -2,7 +2,7 @@
 // one subtest's observations. Planning only: what runs a build is a function
 // the caller passes (a VM in bisect_run.h, a fake in the unit tests).
 #pragma once
-#include "vm/kernel_images.h"
+#include "../vm/kernel_images.h"
 
 #include <nlohmann/json.hpp>
 

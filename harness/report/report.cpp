@@ -1,12 +1,11 @@
 #include "report.h"
-#include "formats/junit.h"
+#include "../formats/junit.h"
 
-#include "case/case_experiment.h"
-#include "browser.h"
-#include "headline.h"
+#include "../case/case_experiment.h"
+#include "../browser.h"
+#include "../headline.h"
 #include "report_model.h"
 
-#include "cost/cost_report.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -224,6 +223,7 @@ ReportModel model_of(const std::vector<ResultFile> &current, const std::optional
 {
 	ReportModel m;
 	m.runs = by_kernel_version(current);
+	m.costs = cost::cost_table(m.runs);
 	for (const auto &key : all_keys(m.runs))
 		if (key != SubtestKey{"kernel", "splat"})
 			m.rows.push_back(key);
@@ -263,7 +263,6 @@ Report make_report(const std::vector<ResultFile> &current, const std::optional<s
 	ReportModel m = model_of(current, baseline, expectations);
 	m.out_dir = out_dir;
 	Report r{render_markdown(m), render_html(m), html_page_height(m)};
-	cost::append_cost_section(r, current);
 	return r;
 }
 

@@ -1,8 +1,9 @@
-// The cost bench in the matrix report: a row per case, a column per kernel,
+// The cost bench in the matrix report, through the report's model: a row per case, a column per kernel,
 // TCG guests marked emulated and kept apart, and a bench-only results file
 // adding its figures to the same kernel's experiment results.
-#include "harness/cost/cost_report.h"
-#include "harness/report.h"
+#include "harness/cost/cost_table.h"
+#include "harness/report/report.h"
+#include "harness/report/report_model.h"
 #include "harness/results.h"
 
 #include <boost/test/unit_test.hpp>
@@ -38,7 +39,7 @@ ResultFile bench_file(const std::string &release, KernelVersion v, const json &r
 
 } // namespace
 
-BOOST_AUTO_TEST_SUITE(cost_report)
+BOOST_AUTO_TEST_SUITE(cost_table)
 
 BOOST_AUTO_TEST_CASE(rows_per_case_columns_per_kernel)
 {
@@ -47,7 +48,7 @@ BOOST_AUTO_TEST_CASE(rows_per_case_columns_per_kernel)
 	auto host = bench_file("6.18.44-fc-v657", {6, 18, 44}, {{"kind", "host"}},
 			       {measured_case("redirect-devmap", 167.1),
 				measured_case("redirect-devmap-prog", 192.3, "redirect-devmap")});
-	auto t = cost::cost_table({guest, host});
+	auto t = cost::cost_table({&guest.results, &host.results});
 	BOOST_REQUIRE(t.columns.size() == 2u);
 	BOOST_TEST(t.columns[0] == "6.18.44-fc-v657"); // real machines first
 	BOOST_TEST(t.columns[1] == "6.1.0-56-amd64 (emulated)");
@@ -57,20 +58,22 @@ BOOST_AUTO_TEST_CASE(rows_per_case_columns_per_kernel)
 	BOOST_TEST(t.cells[1][1] == "—"); // not measured in the guest
 	BOOST_TEST(t.cells[1][0].find("+25.0 ns over redirect-devmap [+23.0, +27.0]") != std::string::npos);
 
-	Report r{"# m\n", "<html><body></body></html>"};
-	cost::append_cost_section(r, {guest, host});
+	// The report draws it: in the markdown, and in the page before the changes.
+	Report r = make_report({guest, host}, std::nullopt);
 	BOOST_TEST(r.markdown.find("| redirect-devmap-prog |") != std::string::npos);
-	BOOST_TEST(r.html.find("<h2>What each feature costs</h2>") < r.html.find("</body>"));
-	BOOST_TEST(r.page_height > 0); // the screenshot grows by the section
+	BOOST_TEST(r.html.find("<h2>What each feature costs</h2>") < r.html.find("<section id=\"changes\">"));
+	// The screenshot grows by the section.
+	ReportModel m = model_of({guest, host}, std::nullopt, {});
+	int with_costs = html_page_height(m);
+	m.costs = {};
+	BOOST_TEST(with_costs > html_page_height(m));
 
-	Report with_changes{"# m\n", "<html><body><section id=\"changes\"></section></body></html>"};
-	cost::append_cost_section(with_changes, {guest, host});
-	BOOST_TEST(with_changes.html.find("What each feature costs") < with_changes.html.find("<section id=\"changes\">"));
-
-	Report none{"# m\n", "<html><body></body></html>"};
 	ResultFile plain;
-	cost::append_cost_section(none, {plain});
-	BOOST_TEST(none.markdown == "# m\n");
+	plain.results.kernel = {"6.18.44-fc-v657", {6, 18, 44}};
+	Report none = make_report({plain}, std::nullopt);
+	BOOST_TEST(none.markdown.find("What each feature costs") == std::string::npos);
+	BOOST_TEST(none.html.find("What each feature costs") == std::string::npos);
+	BOOST_TEST(cost::cost_table({&plain.results}).columns.empty());
 }
 
 BOOST_AUTO_TEST_CASE(bench_file_joins_its_kernels_results)

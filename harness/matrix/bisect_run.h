@@ -7,8 +7,8 @@
 // are left between the nearest good and bad ones, 3 bad input, 130 interrupted.
 #pragma once
 #include "bisect.h"
-#include "runner.h"
-#include "vm/matrix.h"
+#include "../engine/runner.h"
+#include "matrix.h"
 
 #include <ostream>
 #include <string>

@@ -1,8 +1,8 @@
 #include "probe.h"
 
-#include "case/case_object.h"
-#include "command.h"
-#include "libbpf_log.h"
+#include "../case/case_object.h"
+#include "../../netns/command.h"
+#include "../libbpf_log.h"
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>

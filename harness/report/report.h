@@ -1,8 +1,8 @@
 // Reports over result files: the experiment x kernel matrix, and what changed
 // between kernels or against a baseline (the regression list).
 #pragma once
-#include "expectations.h"
-#include "results.h"
+#include "../expectations.h"
+#include "../results.h"
 
 #include <iostream>
 #include <optional>
@@ -10,11 +10,6 @@
 #include <vector>
 
 namespace xdplab {
-
-struct ResultFile {
-	std::string path;
-	RunResults results;
-};
 
 // Files and directories (searched recursively) -> every xdplab-results/1
 // document; other JSON is ignored. For the same kernel release the newest run wins.

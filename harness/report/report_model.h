@@ -2,7 +2,8 @@
 // show, computed once from the result files and the expectation files.
 #pragma once
 #include "report.h"
-#include "splat_summary.h"
+#include "../cost/cost_table.h"
+#include "../splat_summary.h"
 #include "timeline.h"
 
 #include <map>
@@ -27,6 +28,7 @@ struct ReportModel {
 	std::vector<Change> between;
 	std::optional<std::vector<Change>> since_baseline;
 	std::vector<std::string> problems; // deviations and errors, one line each
+	cost::CostTable costs;             // the cost bench's figures; no columns when none ran
 	std::string out_dir;               // where the report goes: links to evidence files are relative to it
 
 	const SubtestResult *cell(size_t column, const SubtestKey &row) const;

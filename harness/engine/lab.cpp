@@ -1,13 +1,13 @@
 #include "lab.h"
 
-#include "bpf_object.h"
-#include "case/case_object.h"
-#include "event_stream.h"
-#include "libbpf_log.h"
-#include "observe.h"
-#include "frame.h"
-#include "subtest_context.h"
-#include "../netns/naming.h"
+#include "../bpf_object.h"
+#include "../case/case_object.h"
+#include "../event_stream.h"
+#include "../libbpf_log.h"
+#include "../observe.h"
+#include "../frame.h"
+#include "../subtest_context.h"
+#include "../../netns/naming.h"
 
 #include <bpf/libbpf.h>
 #include <sys/stat.h>

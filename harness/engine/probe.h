@@ -1,7 +1,7 @@
 // What this kernel can do, probed rather than inferred from its version
 // (vendor kernels carry backports).
 #pragma once
-#include "verdict.h"
+#include "../verdict.h"
 
 #include <string>
 

@@ -1,10 +1,10 @@
 #include "matrix.h"
 #include "../file_text.h"
 
-#include "../command.h"
-#include "guest_timing.h"
-#include "initramfs.h"
-#include "qemu.h"
+#include "../../netns/command.h"
+#include "../vm/guest_timing.h"
+#include "../vm/initramfs.h"
+#include "../vm/qemu.h"
 #include "../kernel_log.h"
 
 #include <boost/process.hpp>

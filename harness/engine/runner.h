@@ -2,10 +2,10 @@
 // selection of subtests, and running them: several at once, each in its own
 // namespaces, each compared with the expectation for this kernel.
 #pragma once
-#include "experiment.h"
-#include "expectations.h"
-#include "results.h"
-#include "subtest_context.h"
+#include "../experiment.h"
+#include "../expectations.h"
+#include "../results.h"
+#include "../subtest_context.h"
 
 #include <memory>
 #include <ostream>
