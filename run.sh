@@ -12,7 +12,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 build="$here/build"
 
 # Build and run-time dependencies, by Debian package name.
-deps=(cmake make g++ pkg-config clang llvm libbpf-dev libelf-dev zlib1g-dev libmnl-dev bpftool
+deps=(cmake ninja-build g++ pkg-config clang llvm libbpf-dev libelf-dev zlib1g-dev libmnl-dev bpftool
       libboost-dev libboost-filesystem-dev libboost-test-dev nlohmann-json3-dev libcli11-dev
       libyaml-cpp-dev libjq-dev libpcap-dev libssl-dev libapt-pkg-dev
       iproute2 ethtool iputils-ping util-linux)
@@ -50,8 +50,12 @@ build_harness() { # [extra cmake targets: tests]
     return 0
   fi
   mkdir -p "$build"
+  # Ninja compiles a layer's sources while the layer below still links, and
+  # unity batches parse the shared headers once per batch: a clean build in
+  # about two minutes on two cores instead of seven (README "Speed").
   if [ ! -f "$build/CMakeCache.txt" ]; then
-    cmake -S "$here" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >"$out" 2>&1 || { cat "$out" >&2; exit 3; }
+    cmake -S "$here" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_UNITY_BUILD=ON \
+      >"$out" 2>&1 || { cat "$out" >&2; exit 3; }
   fi
   cmake --build "$build" -j "$(nproc)" "${targets[@]}" >"$out" 2>&1 || { tail -50 "$out" >&2; log "build failed ($out)"; exit 3; }
 }
