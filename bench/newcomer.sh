@@ -39,11 +39,21 @@ echo "  clone                       $(secs "$t0" "$t_clone")"
 echo "  build                       $(secs "$t_clone" "$t_build")"
 echo "  run (every experiment)      $(secs "$t_build" "$t_table")"
 [ "$with_test" = 1 ] || exit 0
+# Each line stamped as it arrives: ctest's first line ("Test project ...")
+# marks the end of the tests' own build (build.log cannot: the README test
+# runs ./run.sh again and rewrites it).
+stamp() { while IFS= read -r line; do printf '%s %s\n' "$(date +%s.%N)" "$line"; done; }
 rc=0
-./run.sh test >"$work/test.out" 2>&1 || rc=$?
+{ ./run.sh test 2>&1 || echo "$(date +%s.%N) run.sh-exit $?"; } | stamp >"$work/test.out"
 t_test=$(now)
-t_test_build=$(mtime build/build.log)
+rc=$(awk '$2 == "run.sh-exit" {print $3}' "$work/test.out" | tail -1)
+rc=${rc:-0}
+t_test_build=$(awk '/ Test project / {print $1; exit}' "$work/test.out")
 echo "clone to the end of ./run.sh test: $(secs "$t0" "$t_test")   (exit $rc)"
-echo "  tests' own build            $(secs "$t_table" "$t_test_build")"
-echo "  tests                       $(secs "$t_test_build" "$t_test")"
-sed -n "/tests passed\|tests failed/p" "$work/test.out"
+echo "  tests' own build            $(secs "$t_table" "${t_test_build:-$t_test}")"
+echo "  tests                       $(secs "${t_test_build:-$t_test}" "$t_test")"
+sed -n "/tests passed\|tests failed\|\*\*\*Failed\|Failed  \|Timeout/p" "$work/test.out" | cut -d' ' -f2-
+if [ "$rc" != 0 ]; then
+  cp "$work/test.out" /tmp/xdplab-newcomer-test.log
+  echo "the tests' output: /tmp/xdplab-newcomer-test.log"
+fi
