@@ -46,7 +46,7 @@ stamp() { while IFS= read -r line; do printf '%s %s\n' "$(date +%s.%N)" "$line";
 rc=0
 { ./run.sh test 2>&1 || echo "$(date +%s.%N) run.sh-exit $?"; } | stamp >"$work/test.out"
 t_test=$(now)
-rc=$(awk '$2 == "run.sh-exit" {print $3}' "$work/test.out" | tail -1)
+rc=$(awk '$3 == "run.sh-exit" {print $4}' "$work/test.out" | tail -1)
 rc=${rc:-0}
 t_test_build=$(awk '/ Test project / {print $1; exit}' "$work/test.out")
 echo "clone to the end of ./run.sh test: $(secs "$t0" "$t_test")   (exit $rc)"
