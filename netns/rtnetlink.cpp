@@ -19,6 +19,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -76,8 +77,10 @@ std::string extack_of(const nlmsghdr *nlh)
 	return msg;
 }
 
-// Sends one request from inside namespace ns ("": this thread's) and waits for its ack.
-void request(const std::string &ns, Message &m, const std::string &what)
+// Sends one request from inside namespace ns ("": this thread's) and waits
+// for its ack; every other message of the answer goes to on_reply.
+void request(const std::string &ns, Message &m, const std::string &what,
+	     const std::function<void(const nlmsghdr *)> &on_reply = {})
 {
 	std::unique_ptr<mnl_socket, decltype(&mnl_socket_close)> s(nullptr, mnl_socket_close);
 	{
@@ -100,8 +103,11 @@ void request(const std::string &ns, Message &m, const std::string &what)
 			fail(what, errno);
 		for (auto *r = reinterpret_cast<const nlmsghdr *>(buf); mnl_nlmsg_ok(r, static_cast<int>(n));
 		     r = mnl_nlmsg_next(r, reinterpret_cast<int *>(&n))) {
-			if (r->nlmsg_type != NLMSG_ERROR)
+			if (r->nlmsg_type != NLMSG_ERROR) {
+				if (on_reply)
+					on_reply(r);
 				continue;
+			}
 			auto *e = static_cast<const nlmsgerr *>(mnl_nlmsg_get_payload(r));
 			if (e->error == 0)
 				return;
@@ -263,6 +269,51 @@ void set_up(const std::string &ns, const std::string &link)
 	ifm->ifi_flags = IFF_UP;
 	mnl_attr_put_strz(m.nlh, IFLA_IFNAME, link.c_str());
 	request(ns, m, "ip -n " + ns + " link set dev " + link + " up");
+}
+
+void set_mtu(const std::string &ns, int ifindex, int mtu)
+{
+	Message m(RTM_NEWLINK, 0);
+	auto *ifm = m.extra<ifinfomsg>();
+	ifm->ifi_family = AF_UNSPEC;
+	ifm->ifi_index = ifindex;
+	mnl_attr_put_u32(m.nlh, IFLA_MTU, static_cast<uint32_t>(mtu));
+	request(ns, m, "ip -n " + ns + " link set dev (ifindex " + std::to_string(ifindex) + ") mtu " + std::to_string(mtu));
+}
+
+LinkState link_state(const std::string &ns, int ifindex)
+{
+	Message m(RTM_GETLINK, 0);
+	auto *ifm = m.extra<ifinfomsg>();
+	ifm->ifi_family = AF_UNSPEC;
+	ifm->ifi_index = ifindex;
+	LinkState out;
+	request(ns, m, "ip -n " + ns + " -s link show (ifindex " + std::to_string(ifindex) + ")", [&](const nlmsghdr *r) {
+		if (r->nlmsg_type != RTM_NEWLINK)
+			return;
+		auto cb = [](const nlattr *a, void *data) -> int {
+			auto &st = *static_cast<LinkState *>(data);
+			switch (mnl_attr_get_type(a)) {
+			case IFLA_MTU: st.mtu = static_cast<int>(mnl_attr_get_u32(a)); break;
+			case IFLA_MAX_MTU: st.max_mtu = static_cast<int>(mnl_attr_get_u32(a)); break;
+			case IFLA_STATS64: {
+				rtnl_link_stats64 v{};
+				std::memcpy(&v, mnl_attr_get_payload(a),
+					    std::min<size_t>(sizeof v, mnl_attr_get_payload_len(a)));
+				st.stats = {{"rx_packets", v.rx_packets}, {"tx_packets", v.tx_packets},
+					    {"rx_bytes", v.rx_bytes},     {"tx_bytes", v.tx_bytes},
+					    {"rx_errors", v.rx_errors},   {"tx_errors", v.tx_errors},
+					    {"rx_dropped", v.rx_dropped}, {"tx_dropped", v.tx_dropped},
+					    {"multicast", v.multicast},   {"rx_nohandler", v.rx_nohandler}};
+				break;
+			}
+			default: break;
+			}
+			return MNL_CB_OK;
+		};
+		mnl_attr_parse(r, sizeof(ifinfomsg), cb, &out);
+	});
+	return out;
 }
 
 // An address the caller must have, or bad input naming the command it was for.

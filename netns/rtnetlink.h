@@ -5,6 +5,7 @@
 // sends for the command topology.h prints, so --explain stays the way to
 // rebuild the same topology by hand.
 #pragma once
+#include <map>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -34,6 +35,16 @@ void add_veth(const VethEnd &a, const VethEnd &b);
 
 // `ip -n NS link set dev NAME up`.
 void set_up(const std::string &ns, const std::string &link);
+// `ip -n NS link set dev LINK mtu N`.
+void set_mtu(const std::string &ns, int ifindex, int mtu);
+// What `ip -n NS -s -d link show LINK` prints of a link: its MTU, the largest
+// it accepts now (IFLA_MAX_MTU: a veth lowers its peer's while it runs XDP)
+// and the 64-bit counters.
+struct LinkState {
+	int mtu = 0, max_mtu = 0;
+	std::map<std::string, unsigned long long> stats; // rx_packets, tx_packets, rx_dropped, ...
+};
+LinkState link_state(const std::string &ns, int ifindex);
 // `ip -n NS address add CIDR dev LINK`.
 void add_address(const std::string &ns, int ifindex, const std::string &cidr);
 // `ip -n NS neigh replace IP lladdr MAC dev LINK nud permanent`.

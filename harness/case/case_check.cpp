@@ -484,12 +484,12 @@ struct Checker {
 			return;
 		const json &ts = at("/traffic");
 		if (!ts.is_array())
-			fail("/traffic", "traffic: a list of steps (frames, ping, tcp, test_run, sysctl, read)");
+			fail("/traffic", "traffic: a list of steps (frames, ping, tcp, test_run, sysctl, read, mtu_limit)");
 		std::set<std::string> names;
 		for (size_t i = 0; i < ts.size(); ++i) {
 			std::string p = "/traffic/" + std::to_string(i);
 			if (!ts[i].is_object() || ts[i].size() != 1)
-				fail(p, "a step is one of: frames, ping, tcp, test_run, sysctl, read (with its arguments)");
+				fail(p, "a step is one of: frames, ping, tcp, test_run, sysctl, read, mtu_limit (with its arguments)");
 			StepSpec s;
 			s.kind = ts[i].begin().key();
 			s.args = ts[i].begin().value();
@@ -540,13 +540,31 @@ struct Checker {
 					if (!it.value().is_object())
 						fail(a + "/" + pointer_token(it.key()), "a mapping of sysctl key to value");
 				}
+			} else if (s.kind == "mtu_limit") {
+				keys(a, {"program", "link", "vary", "mode", "from", "to", "name"});
+				if (!has(a + "/program") || !has(a + "/link"))
+					fail(a, "mtu_limit needs program (object/program) and link (where it attaches)");
+				program(a + "/program", text(a + "/program"));
+				known_link(a + "/link", text(a + "/link"));
+				for (const auto &l : spec.links)
+					if (l.name == text(a + "/link") && l.xdp)
+						fail(a + "/link", "mtu_limit attaches to " + l.name +
+									  " itself: the link must have no xdp of its own");
+				if (has(a + "/vary"))
+					known_link(a + "/vary", text(a + "/vary"));
+				if (has(a + "/mode") && text(a + "/mode") != "native" && text(a + "/mode") != "generic")
+					fail(a + "/mode", "mode: native or generic");
+				int from = has(a + "/from") ? integer(a + "/from", 68, 65535) : 68;
+				int to = has(a + "/to") ? integer(a + "/to", 68, 65535) : 65535;
+				if (from >= to)
+					fail(a + "/to", "to must be above from");
 			} else if (s.kind == "read") {
 				keys(a, {"map", "name"});
 				if (!has(a + "/map"))
 					fail(a, "read needs map (object/map)");
 				map_ref(a + "/map", text(a + "/map"));
 			} else {
-				fail(p, "unknown step \"" + s.kind + "\" (frames, ping, tcp, test_run, sysctl, read)");
+				fail(p, "unknown step \"" + s.kind + "\" (frames, ping, tcp, test_run, sysctl, read, mtu_limit)");
 			}
 			s.name = s.args.is_object() && s.args.contains("name") ? text(a + "/name")
 										: s.kind + "_" + std::to_string(i);
@@ -591,6 +609,8 @@ struct Checker {
 			spec.wait_for_copies = flag("/wait_for_copies");
 		if (has("/kernel_log"))
 			spec.kernel_log = flag("/kernel_log");
+		if (has("/counters"))
+			spec.counters = flag("/counters");
 	}
 };
 
@@ -606,7 +626,7 @@ const ObjectShape &ObjectCatalog::shape(const std::string &file)
 
 const std::vector<std::string> &step_kinds()
 {
-	static const std::vector<std::string> kinds = {"frames", "ping", "tcp", "test_run", "sysctl", "read"};
+	static const std::vector<std::string> kinds = {"frames", "ping", "tcp", "test_run", "sysctl", "read", "mtu_limit"};
 	return kinds;
 }
 

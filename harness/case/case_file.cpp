@@ -16,8 +16,30 @@ namespace {
 
 // Keys of the case's body: what a subtest's `with:` may change.
 const std::set<std::string> kBodyKeys = {"namespaces", "links",       "objects", "entries",         "receivers", "traffic",
-					 "observe",    "definitions", "read",    "wait_for_copies", "kernel_log"};
+					 "observe",    "definitions", "read",    "wait_for_copies", "kernel_log",
+					 "counters"};
 const std::set<std::string> kExpectationKeys = {"id", "title", "seed", "claim", "requires", "headline"};
+
+// An included file may name subtests with what varies in each (`with`, and
+// the `requires` that variation brings): a family of cases asks their own
+// questions over the same variations, each giving its `expect` per subtest.
+// What a subtest expects stays in the case that asks.
+void check_included_subtests(const LocatedDoc &part)
+{
+	const json &subtests = part.doc["subtests"];
+	if (!subtests.is_object())
+		part.fail("/subtests", "subtests: a mapping of subtest name to {with, requires}");
+	for (auto st = subtests.begin(); st != subtests.end(); ++st) {
+		std::string p = "/subtests/" + pointer_token(st.key());
+		if (!st.value().is_object())
+			part.fail(p, "a subtest of an included file is {with, requires} (or {})");
+		for (auto k = st.value().begin(); k != st.value().end(); ++k)
+			if (k.key() != "with" && k.key() != "requires")
+				part.fail_key(p + "/" + pointer_token(k.key()),
+					      "an included file's subtest holds only with and requires (" + k.key() +
+						      " belongs in the case itself)");
+	}
+}
 
 // Includes first (each relative to the file naming it), then the file itself on top.
 LocatedDoc read_with_includes(const std::string &path, std::set<std::string> &chain, std::vector<std::string> &sources)
@@ -52,10 +74,12 @@ LocatedDoc read_with_includes(const std::string &path, std::set<std::string> &ch
 					 "no such file: " + p.string());
 			LocatedDoc part = read_with_includes(p.string(), chain, sources);
 			for (auto it = part.doc.begin(); it != part.doc.end(); ++it)
-				if (!kBodyKeys.count(it.key()))
+				if (it.key() == "subtests")
+					check_included_subtests(part);
+				else if (!kBodyKeys.count(it.key()))
 					part.fail_key("/" + pointer_token(it.key()),
-						  "an included file holds only the case's body (" + it.key() +
-							  " belongs in the case itself)");
+						  "an included file holds only the case's body and its subtests' variations (" +
+							  it.key() + " belongs in the case itself)");
 			merged.merge(part);
 		}
 		own.erase("/include");

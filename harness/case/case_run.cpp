@@ -1,6 +1,8 @@
 #include "case_run.h"
 
+#include "../../netns/ethtool_counters.h"
 #include "../../netns/netns_scope.h"
+#include "../../netns/rtnetlink.h"
 #include "../../netns/topology.h"
 #include "../bpf_object.h"
 #include "../kernel_log.h"
@@ -200,6 +202,31 @@ void read_features(CaseLab &lab)
 	}
 }
 
+// Every link's counters: the kernel's (IFLA_STATS64, as `ip -s link`) and the driver's (`ethtool -S`).
+json read_counters(const CaseLab &lab)
+{
+	json out = json::object();
+	for (const auto &[name, l] : lab.net.links) {
+		json ethtool = json::object();
+		for (const auto &[k, v] : ethtool_counters(l.ns, l.dev))
+			ethtool[k] = v;
+		out[name] = {{"link", rtnl::link_state(l.ns, l.ifindex).stats}, {"ethtool", ethtool}};
+	}
+	return out;
+}
+
+// What the traffic moved: after - before, counter by counter.
+json counters_moved(const json &before, const json &after)
+{
+	json out = after;
+	for (auto &[link, kinds] : out.items())
+		for (auto &[kind, values] : kinds.items())
+			for (auto &[k, v] : values.items())
+				if (before[link][kind].contains(k))
+					v = v.get<unsigned long long>() - before[link][kind][k].get<unsigned long long>();
+	return out;
+}
+
 std::string evidence_problem(const CaseLab &lab, const Accounting &a)
 {
 	unsigned long long ringbuf = 0;
@@ -255,7 +282,10 @@ CaseOutcome run_case(const CaseSpec &spec, SubtestContext &ctx)
 	read_features(lab);
 	phase_done("attach");
 	ctx.interruption.check();
+	json counters_before = spec.counters ? read_counters(lab) : json();
 	run_traffic(lab);
+	if (spec.counters)
+		lab.evidence["counters"] = counters_moved(counters_before, read_counters(lab));
 	phase_done("traffic");
 	read_state(lab);
 
@@ -331,6 +361,10 @@ void explain_case(std::ostream &o, const CaseSpec &spec, const SubtestContext &c
 			o << XdpAttachment::command(c.ns, c.dev, 0, l.xdp->mode) << "   # " << l.xdp->program.str()
 			  << (l.xdp->may_fail ? " (may be refused: then nothing is sent)" : "") << "\n";
 		}
+	if (spec.counters)
+		for (const auto &[name, l] : net.links)
+			o << "ip -n " << l.ns << " -s link show dev " << l.dev << "; ip netns exec " << l.ns << " ethtool -S "
+			  << l.dev << "   # counters of " << name << ", before and after the traffic\n";
 	for (const auto &s : spec.steps)
 		o << describe_step(spec, net, s, ctx.options.packets) << "\n";
 	o << "# frames sent and captured: "

@@ -95,6 +95,7 @@ struct CaseSpec {
 	std::vector<std::string> read_maps;           // "object/map": dumped into .maps at the end
 	bool wait_for_copies = false; // after every frame is accounted for, wait --settle-ms for further copies
 	bool kernel_log = false;      // put the kernel's log (/dev/kmsg) into the evidence
+	bool counters = false;        // every link's counters (ip -s link, ethtool -S), as moved by the traffic
 	std::vector<Requirement> requires_;           // the subtest's own, besides the file's
 
 	const LinkSpec *link(const std::string &name) const;

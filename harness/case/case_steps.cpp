@@ -2,6 +2,7 @@
 
 #include "../../netns/address.h"
 #include "../../netns/netns_scope.h"
+#include "../../netns/rtnetlink.h"
 #include "../../netns/command.h"
 #include "../subtest_context.h"
 #include "case_tools.h"
@@ -146,6 +147,60 @@ json sysctl_step(CaseLab &lab, const StepSpec &s)
 	return written;
 }
 
+// The largest MTU of link `vary` at which `program` attaches to `link` in
+// `mode`, by bisection between `from` and `to`: a veth refuses native XDP
+// while its peer's MTU leaves no room in a page (veth_xdp_set()), and the
+// refusal is monotonic in the MTU, so bisection is sound. Every probe sets
+// the MTU, attaches and detaches at once; the MTU is restored at the end.
+json mtu_limit_step(CaseLab &lab, const StepSpec &s)
+{
+	const std::string ref = arg_text(s, "program");
+	const auto slash = ref.find('/');
+	const int fd = lab.program_fd({ref.substr(0, slash), ref.substr(slash + 1)});
+	const CaseLink &on = lab.net.link(arg_text(s, "link"));
+	const CaseLink &vary = lab.net.link(arg_text(s, "vary", on.peer));
+	const XdpMode mode = arg_text(s, "mode", "native") == "generic" ? XdpMode::Generic : XdpMode::Native;
+	const int original = rtnl::link_state(vary.ns, vary.ifindex).mtu;
+	int probes = 0;
+	auto attaches_at = [&](int mtu) {
+		lab.ctx.interruption.check();
+		++probes;
+		rtnl::set_mtu(vary.ns, vary.ifindex, mtu);
+		AttachFailure failure;
+		if (auto a = XdpAttachment::try_attach(on.ns, on.dev, fd, mode, failure)) {
+			if (auto problem = a->detach())
+				throw std::runtime_error("mtu_limit: " + *problem);
+			return json{{"errno", 0}, {"extack", ""}};
+		}
+		return json{{"errno", failure.err}, {"extack", failure.message}};
+	};
+	int lo = s.args.value("from", 68), hi = s.args.value("to", 65535);
+	json out = {{"link", on.name}, {"vary", vary.name}, {"mode", to_string(mode)}, {"program", ref}};
+	json at_hi = attaches_at(hi);
+	if (at_hi["errno"] == 0) { // no limit in the range: the range's end, said as such
+		out.update({{"max", hi}, {"refused_above", nullptr}, {"limited_by_range", true}});
+	} else if (json at_lo = attaches_at(lo); at_lo["errno"] != 0) {
+		out.update({{"max", nullptr}, {"refused_above", at_lo}, {"limited_by_range", false}});
+	} else {
+		json refused = at_hi;
+		while (hi - lo > 1) { // attaches at lo, refused at hi
+			const int mid = lo + (hi - lo) / 2;
+			json r = attaches_at(mid);
+			if (r["errno"] == 0) {
+				lo = mid;
+			} else {
+				hi = mid;
+				refused = r;
+			}
+		}
+		out.update({{"max", lo}, {"refused_above", refused}, {"limited_by_range", false}});
+	}
+	rtnl::set_mtu(vary.ns, vary.ifindex, original);
+	out["probes"] = probes;
+	out["device_max_mtu"] = rtnl::link_state(vary.ns, vary.ifindex).max_mtu;
+	return out;
+}
+
 } // namespace
 
 json dump_map(const CaseObject &obj, const std::string &name)
@@ -199,6 +254,8 @@ json run_step(CaseLab &lab, const StepSpec &s)
 		return test_run_step(lab, s);
 	if (s.kind == "sysctl")
 		return sysctl_step(lab, s);
+	if (s.kind == "mtu_limit")
+		return mtu_limit_step(lab, s);
 	if (s.kind == "read") {
 		std::string ref = arg_text(s, "map");
 		auto slash = ref.find('/');
@@ -247,6 +304,17 @@ std::string describe_step(const CaseSpec &spec, const CaseNetwork &net, const St
 						sysctl_key_for(net, it.key(), kv.key()) + "=" +
 						(kv.value().is_string() ? kv.value().get<std::string>() : kv.value().dump());
 		return out + "sysctls" + cmds;
+	}
+	if (s.kind == "mtu_limit") {
+		const CaseLink &on = link(arg_text(s, "link"));
+		const CaseLink &vary = link(arg_text(s, "vary", on.peer));
+		const XdpMode mode = arg_text(s, "mode", "native") == "generic" ? XdpMode::Generic : XdpMode::Native;
+		return out + "the largest MTU of " + vary.dev + " (" + vary.ns + ") in [" +
+		       std::to_string(s.args.value("from", 68)) + ", " + std::to_string(s.args.value("to", 65535)) +
+		       "] at which " + arg_text(s, "program") + " attaches to " + on.dev + " (" + on.ns + ") in " +
+		       to_string(mode) + " mode, by bisection; each probe is\nip -n " + vary.ns +
+		       " link set dev " + vary.dev + " mtu N && " + XdpAttachment::command(on.ns, on.dev, 0, mode) +
+		       " && ip -n " + on.ns + " link set dev " + on.dev + " xdp off";
 	}
 	if (s.kind == "read")
 		return out + "bpftool map dump of " + arg_text(s, "map") + " (decoded into .steps." + s.name + ")";

@@ -8,6 +8,8 @@
 //   test_run  BPF_PROG_TEST_RUN of a program on tagged frames (retval)
 //   sysctl    sysctls written inside namespaces, between other steps
 //   read      a map's contents at that moment
+//   mtu_limit the largest MTU of a link at which a program attaches to
+//             another (its peer by default), found by bisection
 #pragma once
 #include "case_lab.h"
 

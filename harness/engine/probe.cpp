@@ -17,6 +17,24 @@
 
 namespace xdplab {
 
+// BPF_F_XDP_HAS_FRAGS (SEC("xdp.frags"), c2f2cdbeffda, 5.18): a kernel
+// that does not know the flag refuses the load with -EINVAL. The smallest
+// program: return XDP_PASS.
+bool xdp_frags()
+{
+	const bpf_insn pass[] = {
+		{.code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .src_reg = 0, .off = 0, .imm = XDP_PASS},
+		{.code = BPF_JMP | BPF_EXIT, .dst_reg = 0, .src_reg = 0, .off = 0, .imm = 0},
+	};
+	LibbpfLogCapture quiet;
+	LIBBPF_OPTS(bpf_prog_load_opts, opts, .prog_flags = BPF_F_XDP_HAS_FRAGS);
+	int fd = bpf_prog_load(BPF_PROG_TYPE_XDP, "xdplab_probe", "GPL", pass, 2, &opts);
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
 namespace {
 bool can_create_map(bpf_map_type type, __u32 key_size, __u32 value_size, __u32 max_entries)
 {
@@ -79,6 +97,7 @@ Capabilities probe_capabilities(const std::string &tracefs_root)
 	c["ping"] = !find_tool("ping").empty();
 	c["bpffs"] = bpffs_mounted();
 	c["generic_devmap_prog"] = generic_devmap_prog();
+	c["xdp_frags"] = xdp_frags();
 	return c;
 }
 

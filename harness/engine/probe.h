@@ -17,6 +17,7 @@ namespace xdplab {
 //   ping                iputils ping is installed (in the guest: packed when the host has it)
 //   bpffs               bpffs is mounted at /sys/fs/bpf
 //   generic_devmap_prog a generic-mode program using a devmap with entry programs attaches (5.15)
+//   xdp_frags           an XDP program loads with BPF_F_XDP_HAS_FRAGS (5.18)
 Capabilities probe_capabilities(const std::string &tracefs_root);
 
 } // namespace xdplab

@@ -124,6 +124,13 @@ BOOST_AUTO_TEST_CASE(refusals_name_file_line_and_column)
 		{"basis: my own reading\n  alpha", "basis: \"\"\n  alpha", "c.yaml:19:16", "every expectation needs a basis"},
 		{"count: 8}", "count: 8}\n  - nmap: {}", "c.yaml:12:5", "unknown step \"nmap\""},
 		{"id: my-router", "id: [my-router", "c.yaml:", "YAML syntax error"},
+		{"count: 8}", "count: 8}\n  - mtu_limit: {program: prog/xdp_peer, link: in}", "c.yaml:12:47",
+		 "the link must have no xdp of its own"},
+		{"count: 8}", "count: 8}\n  - mtu_limit: {program: prog/xdp_peer, link: snd, from: 9000, to: 1500}",
+		 "c.yaml:12:68", "to must be above from"},
+		{"count: 8}", "count: 8}\n  - mtu_limit: {program: prog/xdp_peer, link: snd, mode: skb}", "c.yaml:12:58",
+		 "mode: native or generic"},
+		{"count: 8}", "count: 8}\n  - mtu_limit: {link: snd}", "c.yaml:12:16", "mtu_limit needs program"},
 	};
 	for (const auto &b : cases) {
 		std::string text = with_line(kCase, b.from, b.to);
@@ -156,6 +163,27 @@ BOOST_AUTO_TEST_CASE(includes_merge_under_the_case_and_keep_their_own_positions)
 	// Nor may it include itself.
 	d.write("_base.yaml", "include: _base.yaml\n");
 	BOOST_TEST(error_of(c).find("includes itself") != std::string::npos, error_of(c));
+}
+
+BOOST_AUTO_TEST_CASE(an_included_file_may_name_subtests_and_what_varies_in_them)
+{
+	CaseDir d;
+	d.write("_family.yaml", "links:\n  snd: {ns: snd, peer: in}\n  in: {ns: dut, xdp: {program: prog/xdp_peer}}\n"
+				"objects:\n  prog: {file: peer.bpf.o}\nobserve:\n  delivered: .delivered\n"
+				"subtests:\n  native: {}\n  generic:\n    with: {links: {in: {xdp: {mode: generic}}}}\n");
+	std::string c = d.write("c.yaml", "id: x\ntitle: t\nclaim: c\ninclude: _family.yaml\ncounters: true\n"
+					  "subtests:\n  native:\n    expect: [{kernels: {from: '5.10'}, observations: {delivered: 1}, basis: b}]\n"
+					  "  generic:\n    expect: [{kernels: {from: '5.10'}, observations: {delivered: 1}, basis: b}]\n");
+	CaseFile f = load_case_file(c);
+	BOOST_TEST(f.subtests == (std::vector<std::string>{"native", "generic"}));
+	BOOST_TEST(to_string(f.specs.at("generic").link("in")->xdp->mode) == "generic");
+	BOOST_TEST(to_string(f.specs.at("native").link("in")->xdp->mode) == "native");
+	BOOST_TEST(f.specs.at("native").counters);
+	// What a subtest expects stays in the case that asks it.
+	d.write("_family.yaml", "links:\n  snd: {ns: snd, peer: in}\nsubtests:\n  native:\n    expect: []\n");
+	std::string err = error_of(c);
+	BOOST_TEST(err.find("_family.yaml:5:5: an included file's subtest holds only with and requires") != std::string::npos,
+		   err);
 }
 
 BOOST_AUTO_TEST_CASE(yaml_scalars_are_typed_as_written)
