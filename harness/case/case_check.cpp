@@ -194,7 +194,7 @@ struct Checker {
 			if (!std::regex_match(name, kLinkName))
 				fail(p, "a link name is 1-6 of a-z, 0-9, _ starting with a letter (the kernel's IFNAMSIZ, "
 					"with the run's prefix)");
-			keys(p, {"ns", "peer", "address", "addresses", "mac", "mtu", "gro", "offloads", "xdp"});
+			keys(p, {"ns", "peer", "address", "addresses", "mac", "mtu", "gro", "offloads", "xdp", "tc"});
 			LinkSpec l;
 			l.name = name;
 			if (!has(p + "/ns"))
@@ -232,6 +232,8 @@ struct Checker {
 			}
 			if (has(p + "/xdp") && !at(p + "/xdp").is_null())
 				l.xdp = xdp(p + "/xdp");
+			if (has(p + "/tc") && !at(p + "/tc").is_null())
+				l.tc = program(p + "/tc", text(p + "/tc"));
 			spec.links.push_back(l);
 		}
 		if (spec.links.size() > kMaxLinksPerCase)

@@ -8,6 +8,7 @@
 #include "../event_stream.h"
 #include "../formats/pcapng.h"
 #include "../traffic.h"
+#include "../tc_attach.h"
 #include "../xdp_attach.h"
 #include "case_object.h"
 #include "case_spec.h"
@@ -46,6 +47,7 @@ public:
 	EventStream events;
 	std::map<std::string, std::unique_ptr<CaseObject>> objects;
 	std::vector<std::unique_ptr<XdpAttachment>> attachments;
+	std::vector<std::unique_ptr<TcAttachment>> tc_attachments;
 	Collected got;
 	json evidence = json::object(); // attach, load, map_updates, steps, ...
 	uint32_t next_seq = 0;          // tagged frames sent so far have seqs 0..next_seq-1

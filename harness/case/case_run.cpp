@@ -99,6 +99,36 @@ void fill_maps(CaseLab &lab)
 	}
 }
 
+// tc ingress programs: never expected to fail (a case observes what they see).
+void attach_tc_programs(CaseLab &lab)
+{
+	for (const auto &l : lab.spec.links) {
+		if (!l.tc)
+			continue;
+		const CaseLink &c = lab.net.link(l.name);
+		json rec = {{"program", l.tc->str()}};
+		auto obj = lab.objects.find(l.tc->object);
+		if (obj == lab.objects.end() || !obj->second) {
+			rec["errno"] = nullptr;
+			rec["skipped"] = "object " + l.tc->object + " did not load";
+			lab.evidence["tc_attach"][l.name] = rec;
+			if (lab.network_blocked.empty())
+				lab.network_blocked = "object " + l.tc->object + " did not load";
+			continue;
+		}
+		const int fd = lab.program_fd(*l.tc);
+		rec["prog_id"] = prog_id_of(fd);
+		AttachFailure failure;
+		auto att = TcAttachment::try_attach(c.ns, c.dev, fd, failure);
+		rec["errno"] = att ? 0 : failure.err;
+		lab.evidence["tc_attach"][l.name] = rec;
+		if (!att)
+			throw std::runtime_error("cannot attach " + l.tc->str() + " to tc ingress of " + l.name + ": " +
+						 strerror(failure.err) + (failure.message.empty() ? "" : " (" + failure.message + ")"));
+		lab.tc_attachments.push_back(std::move(att));
+	}
+}
+
 void attach_programs(CaseLab &lab)
 {
 	for (const auto &l : lab.spec.links) {
@@ -279,6 +309,7 @@ CaseOutcome run_case(const CaseSpec &spec, SubtestContext &ctx)
 	}
 	phase_done("load");
 	attach_programs(lab);
+	attach_tc_programs(lab);
 	read_features(lab);
 	phase_done("attach");
 	ctx.interruption.check();
@@ -307,6 +338,8 @@ CaseOutcome run_case(const CaseSpec &spec, SubtestContext &ctx)
 		topo.keep();
 		for (auto &a : lab.attachments)
 			a->keep(); // stays attached: the kernel holds the programs
+		for (auto &a : lab.tc_attachments)
+			a->keep();
 		*ctx.notes << "# kept: " << spec.id << "/" << spec.subtest << " (run " << ctx.run_id << " case "
 			   << ctx.case_id << ") is still up. Remove it with: ./run.sh --cleanup   (or by hand:)\n";
 		if (out.evidence.contains("pcap_file"))
@@ -322,6 +355,10 @@ CaseOutcome run_case(const CaseSpec &spec, SubtestContext &ctx)
 		if (auto p = a->detach())
 			problems.push_back(*p);
 	lab.attachments.clear();
+	for (auto &a : lab.tc_attachments)
+		if (auto p = a->detach())
+			problems.push_back(*p);
+	lab.tc_attachments.clear();
 	lab.objects.clear();
 	for (auto &p : topo.teardown())
 		problems.push_back(p);
@@ -360,6 +397,11 @@ void explain_case(std::ostream &o, const CaseSpec &spec, const SubtestContext &c
 			const CaseLink &c = net.link(l.name);
 			o << XdpAttachment::command(c.ns, c.dev, 0, l.xdp->mode) << "   # " << l.xdp->program.str()
 			  << (l.xdp->may_fail ? " (may be refused: then nothing is sent)" : "") << "\n";
+		}
+	for (const auto &l : spec.links)
+		if (l.tc) {
+			const CaseLink &c = net.link(l.name);
+			o << TcAttachment::command(c.ns, c.dev, spec.object(l.tc->object)->file_as_written, l.tc->program) << "\n";
 		}
 	if (spec.counters)
 		for (const auto &[name, l] : net.links)

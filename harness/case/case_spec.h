@@ -48,6 +48,7 @@ struct LinkSpec {
 	int mtu = 0;                        // 0 : the kernel's default
 	std::vector<std::pair<std::string, bool>> offloads; // ethtool -K feature on|off (gro, tx, ...)
 	std::optional<XdpSpec> xdp;
+	std::optional<ProgramRef> tc; // on its tc ingress hook (clsact, direct-action): sees the skb after XDP_PASS
 };
 
 // A map's shape changed before load, e.g. a DEVMAP given 4-byte values.

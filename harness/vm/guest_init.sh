@@ -15,8 +15,11 @@ mount -t tracefs tracefs /sys/kernel/tracing || mount -t debugfs debugfs /sys/ke
 mount -t bpf bpf /sys/fs/bpf
 stty -F /dev/ttyS1 raw -echo 2>/dev/null
 if grep -q xdplab.probe /proc/cmdline; then echo XDPLAB-PROBE-OK > /dev/ttyS1; poweroff -f; fi
-# veth is a module in Debian's images; the initramfs carries it when the kernel has it.
-if [ -f /lib/modules/veth.ko ]; then insmod /lib/modules/veth.ko || echo 'guest: insmod veth failed'; fi
+# veth (and clsact, cls_bpf for tc programs) are modules in Debian's images;
+# the initramfs carries those the kernel has as modules.
+for m in veth sch_ingress cls_bpf; do
+  if [ -f /lib/modules/$m.ko ]; then insmod /lib/modules/$m.ko || echo "guest: insmod $m failed"; fi
+done
 echo "guest: kernel $(uname -r) $(uname -v)"
 # Options that depend on how the guest is run (its timing, scaled to the
 # accelerator) come on the kernel command line: one initramfs serves every

@@ -123,20 +123,27 @@ std::string build_initramfs(const KernelImage &k, const GuestPlan &plan, const s
 	for (const auto &[host, guest] : plan.extra_files)
 		copy_into(root, host, guest);
 
-	// Checked when the kernel was chosen; a missing module is an error before any boot.
-	std::string veth = require_module(k, "veth");
-	if (!veth.empty()) {
-		fs::path dst = root / "lib/modules/veth.ko";
-		std::string ext = fs::path(veth).extension().string();
+	// The modules the guest loads, decompressed (busybox insmod reads plain
+	// .ko files). veth was checked when the kernel was chosen: a missing one
+	// is an error before any boot. sch_ingress (clsact) and cls_bpf serve
+	// cases with tc programs; without them those cases say the qdisc is unknown.
+	auto pack_module = [&](const std::string &name, const std::string &path) {
+		fs::path dst = root / "lib/modules" / (name + ".ko");
+		std::string ext = fs::path(path).extension().string();
 		if (ext == ".xz")
-			run_checked({"sh", "-c", "xz -dc \"$0\" > \"$1\"", veth, dst.string()});
+			run_checked({"sh", "-c", "xz -dc \"$0\" > \"$1\"", path, dst.string()});
 		else if (ext == ".zst")
-			run_checked({"sh", "-c", "zstd -qdc \"$0\" > \"$1\"", veth, dst.string()});
+			run_checked({"sh", "-c", "zstd -qdc \"$0\" > \"$1\"", path, dst.string()});
 		else if (ext == ".gz")
-			run_checked({"sh", "-c", "gzip -dc \"$0\" > \"$1\"", veth, dst.string()});
+			run_checked({"sh", "-c", "gzip -dc \"$0\" > \"$1\"", path, dst.string()});
 		else
-			fs::copy_file(veth, dst);
-	}
+			fs::copy_file(path, dst);
+	};
+	if (std::string veth = require_module(k, "veth"); !veth.empty())
+		pack_module("veth", veth);
+	for (const char *name : {"sch_ingress", "cls_bpf"})
+		if (std::string path = find_module(k, name); !path.empty())
+			pack_module(name, path);
 	std::ofstream(root / "init") << guest_init_text();
 	std::ofstream(root / "xdplab/args") << guest_args_file(plan.harness_args);
 	fs::permissions(root / "init", fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |

@@ -131,6 +131,8 @@ BOOST_AUTO_TEST_CASE(refusals_name_file_line_and_column)
 		{"count: 8}", "count: 8}\n  - mtu_limit: {program: prog/xdp_peer, link: snd, mode: skb}", "c.yaml:12:58",
 		 "mode: native or generic"},
 		{"count: 8}", "count: 8}\n  - mtu_limit: {link: snd}", "c.yaml:12:16", "mtu_limit needs program"},
+		{"address: 198.18.0.1/24}", "address: 198.18.0.1/24, tc: prog/tc_nope}", "c.yaml:6:56",
+		 "has no program \"tc_nope\""},
 	};
 	for (const auto &b : cases) {
 		std::string text = with_line(kCase, b.from, b.to);

@@ -56,7 +56,8 @@ BOOST_AUTO_TEST_CASE(init_runs_the_harness_and_reports_on_ttyS1)
 {
 	const std::string &init = guest_init_text();
 	BOOST_TEST(init.rfind("#!/bin/busybox sh", 0) == 0);
-	BOOST_TEST(init.find("insmod /lib/modules/veth.ko") != std::string::npos);
+	BOOST_TEST(init.find("for m in veth sch_ingress cls_bpf; do") != std::string::npos);
+	BOOST_TEST(init.find("insmod /lib/modules/$m.ko") != std::string::npos);
 	BOOST_TEST(init.find("/xdplab/xdplab --expectations /xdplab/experiments --json /tmp/results.json $extra \"$@\"") !=
 		   std::string::npos);
 	BOOST_TEST(init.find("> /dev/ttyS1") != std::string::npos);
