@@ -270,19 +270,21 @@ void write_report(const std::vector<ResultFile> &current, const std::optional<st
 		  const std::string &out_dir, const ReportOptions &options, std::ostream &notes)
 {
 	fs::create_directories(out_dir);
-	// What the results carry; the expectation files only for results written
-	// before they carried it.
+	// What the results carry, never today's expectation files: results are
+	// shown with the titles and headlines of the run that wrote them. Results
+	// of an xdplab that did not record its catalog are shown by id alone.
 	std::vector<ExpectationFile> expectations;
 	std::set<std::string> ids;
-	for (const auto &f : current)
-		if (f.results.catalog.is_object())
-			for (auto it = f.results.catalog.begin(); it != f.results.catalog.end(); ++it)
-				if (ids.insert(it.key()).second)
-					expectations.push_back(parse_expectations_doc(it.value(), f.path + ": catalog/" + it.key()));
-	if (!options.expectations_dir.empty())
-		for (auto &e : load_expectation_files(options.expectations_dir))
-			if (ids.insert(e.id).second)
-				expectations.push_back(std::move(e));
+	for (const auto &f : current) {
+		if (!f.results.catalog.is_object()) {
+			notes << "report: " << f.path << " carries no catalog (written by an older xdplab): its experiments are "
+			      << "shown without titles and headlines\n";
+			continue;
+		}
+		for (auto it = f.results.catalog.begin(); it != f.results.catalog.end(); ++it)
+			if (ids.insert(it.key()).second)
+				expectations.push_back(parse_expectations_doc(it.value(), f.path + ": catalog/" + it.key()));
+	}
 	Report r = make_report(current, baseline, expectations, out_dir);
 	write_file_atomic(out_dir + "/report.md", r.markdown);
 	write_file_atomic(out_dir + "/report.html", r.html);

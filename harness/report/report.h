@@ -49,7 +49,6 @@ Report make_report(const std::vector<ResultFile> &current, const std::optional<s
 		   const std::vector<ExpectationFile> &expectations = {}, const std::string &out_dir = "");
 
 struct ReportOptions {
-	std::string expectations_dir; // "" for none
 	bool screenshot = true;	      // report.png beside report.html, when chromium is installed
 };
 
