@@ -17,6 +17,11 @@ std::string netns_path(const std::string &name)
 	return "/run/netns/" + name;
 }
 
+bool netns_exists(const std::string &name)
+{
+	return access(netns_path(name).c_str(), F_OK) == 0;
+}
+
 NetnsScope::NetnsScope(const std::string &name)
 {
 	if (name.empty())

@@ -6,6 +6,8 @@ namespace xdplab {
 
 // Path of a namespace made by `ip netns add NAME`.
 std::string netns_path(const std::string &name);
+// Whether a namespace of that name is there (made by us or by anyone else).
+bool netns_exists(const std::string &name);
 
 class NetnsScope {
 public:
