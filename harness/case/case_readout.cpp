@@ -4,7 +4,7 @@
 #include "../../netns/rtnetlink.h"
 #include "../kernel_log.h"
 #include "../xdp_features.h"
-#include "case_steps.h"
+#include "case_map_dump.h"
 
 namespace xdplab {
 

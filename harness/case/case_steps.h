@@ -20,7 +20,4 @@ json run_step(CaseLab &lab, const StepSpec &step);
 // The step in words and commands, for --explain.
 std::string describe_step(const CaseSpec &spec, const CaseNetwork &net, const StepSpec &step, int packets);
 
-// A map's entries, decoded: [{key, value}], per-CPU values summed over CPUs.
-json dump_map(const CaseObject &obj, const std::string &map);
-
 } // namespace xdplab
