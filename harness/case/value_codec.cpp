@@ -1,4 +1,5 @@
 #include "value_codec.h"
+#include "value_bytes.h"
 
 #include "../../netns/address.h"
 #include "../frame.h"
@@ -13,6 +14,8 @@
 
 namespace xdplab {
 
+using value_bytes::resolved;
+
 namespace {
 
 const std::regex kSymbol(R"(^(ifindex|mac|prog|prog_id|ipv4|ipv6|hex)\(([^()]*)\)$)");
@@ -26,14 +29,6 @@ void put_le(uint8_t *out, size_t size, uint64_t v)
 {
 	for (size_t i = 0; i < size; ++i)
 		out[i] = static_cast<uint8_t>(v >> (8 * i));
-}
-
-uint64_t get_le(const uint8_t *in, size_t size)
-{
-	uint64_t v = 0;
-	for (size_t i = 0; i < size; ++i)
-		v |= static_cast<uint64_t>(in[i]) << (8 * i);
-	return v;
 }
 
 std::vector<uint8_t> hex_bytes(const std::string &hex, const std::string &where)
@@ -133,12 +128,6 @@ void put_bytes(const std::vector<uint8_t> &b, size_t size, const std::string &wh
 	std::memcpy(out, b.data(), b.size());
 }
 
-uint32_t resolved(const btf *b, uint32_t id)
-{
-	int r = btf__resolve_type(b, id);
-	return r < 0 ? id : static_cast<uint32_t>(r);
-}
-
 void encode_btf(const json &v, const btf *b, uint32_t id, const SymbolValues &sym, const std::string &where,
 		uint8_t *out)
 {
@@ -208,69 +197,6 @@ void encode_btf(const json &v, const btf *b, uint32_t id, const SymbolValues &sy
 	} else {
 		fail(where, "this kind of type cannot be written from a case file");
 	}
-}
-
-json decode_btf(const uint8_t *in, const btf *b, uint32_t id)
-{
-	id = resolved(b, id);
-	const btf_type *t = btf__type_by_id(b, id);
-	if (!t)
-		return nullptr;
-	if (btf_is_int(t) && !btf_int_offset(t) && btf_int_bits(t) % 8 == 0 && t->size <= 8) {
-		uint64_t raw = get_le(in, t->size);
-		if ((btf_int_encoding(t) & BTF_INT_SIGNED) && t->size < 8 && (raw >> (8 * t->size - 1)) & 1)
-			return static_cast<int64_t>(raw | (~uint64_t(0) << (8 * t->size)));
-		if (btf_int_encoding(t) & BTF_INT_SIGNED)
-			return static_cast<int64_t>(raw);
-		return raw;
-	}
-	if (btf_is_any_enum(t)) {
-		uint64_t raw = get_le(in, t->size);
-		return t->size < 8 && (raw >> (8 * t->size - 1)) & 1 ? json(static_cast<int64_t>(raw | (~uint64_t(0) << (8 * t->size))))
-								       : json(raw);
-	}
-	if (btf_is_array(t)) {
-		const struct btf_array *a = btf_array(t);
-		size_t esize = btf_type_size(b, a->type);
-		if (esize == 1) {
-			if (a->nelems == 6) {
-				Mac m;
-				std::memcpy(m.data(), in, 6);
-				return mac_str(m);
-			}
-			static const char *hex = "0123456789abcdef";
-			std::string s;
-			for (uint32_t i = 0; i < a->nelems; ++i)
-				s += std::string{hex[in[i] >> 4], hex[in[i] & 15]};
-			return s;
-		}
-		json arr = json::array();
-		for (uint32_t i = 0; i < a->nelems; ++i)
-			arr.push_back(decode_btf(in + i * esize, b, a->type));
-		return arr;
-	}
-	if (btf_is_composite(t)) {
-		json obj = json::object();
-		const btf_member *m = btf_members(t);
-		for (int i = 0; i < btf_vlen(t); ++i, ++m) {
-			uint32_t bits = btf_member_bit_offset(t, static_cast<uint32_t>(i));
-			const char *name = btf__name_by_offset(b, m->name_off);
-			if (bits % 8 || !name || !*name)
-				continue;
-			obj[name] = decode_btf(in + bits / 8, b, m->type);
-		}
-		return obj;
-	}
-	return nullptr;
-}
-
-std::string hex_of(const uint8_t *in, size_t size)
-{
-	static const char *hex = "0123456789abcdef";
-	std::string s;
-	for (size_t i = 0; i < size; ++i)
-		s += std::string{hex[in[i] >> 4], hex[in[i] & 15]};
-	return s;
 }
 
 } // namespace
@@ -347,22 +273,6 @@ std::vector<uint8_t> encode_value(const json &v, const ValueType &t, const Symbo
 	std::vector<uint8_t> out(t.size);
 	encode_into(v, t, sym, out.data());
 	return out;
-}
-
-json decode_value(const uint8_t *bytes, const ValueType &t)
-{
-	if (t.special == ValueType::Special::DevmapValue) {
-		if (t.size < 8)
-			return get_le(bytes, 4);
-		return {{"ifindex", get_le(bytes, 4)}, {"prog_id", get_le(bytes + 4, 4)}};
-	}
-	if (t.special == ValueType::Special::ProgFd)
-		return get_le(bytes, 4);
-	if (t.btf && t.type_id)
-		return decode_btf(bytes, t.btf, t.type_id);
-	if (t.size <= 8)
-		return get_le(bytes, t.size);
-	return hex_of(bytes, t.size);
 }
 
 } // namespace xdplab
