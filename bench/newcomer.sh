@@ -44,7 +44,9 @@ echo "  run (every experiment)      $(secs "$t_build" "$t_table")"
 # runs ./run.sh again and rewrites it).
 stamp() { while IFS= read -r line; do printf '%s %s\n' "$(date +%s.%N)" "$line"; done; }
 rc=0
-{ ./run.sh test 2>&1 || echo "$(date +%s.%N) run.sh-exit $?"; } | stamp >"$work/test.out"
+# The exit status is taken before anything else runs: a command substitution
+# in the same echo would reset $? to its own.
+{ ./run.sh test 2>&1 || { e=$?; echo "$(date +%s.%N) run.sh-exit $e"; }; } | stamp >"$work/test.out"
 t_test=$(now)
 rc=$(awk '$3 == "run.sh-exit" {print $4}' "$work/test.out" | tail -1)
 rc=${rc:-0}
