@@ -36,8 +36,14 @@ void validate_inputs(const Options &o)
 	for (const auto &img : o.kernel_images)
 		if (!fs::is_regular_file(img, ec))
 			throw ConfigError("--kernel-image " + img + ": no such file");
-	if (!fs::is_directory(o.expectations_dir, ec))
+	if (!fs::is_directory(o.expectations_dir, ec)) {
+		// A checkout in a directory only root may enter (mktemp -d makes them
+		// 0700) is unreadable to anyone else: say that, not "no such directory".
+		if (ec == std::errc::permission_denied)
+			throw ConfigError("--expectations " + o.expectations_dir + ": " + ec.message() +
+					  " for this user; xdplab must run as root (sudo ./run.sh)");
 		throw ConfigError("--expectations " + o.expectations_dir + ": no such directory");
+	}
 	for (const auto &path : {o.json_path, o.junit_path, o.ktap_path})
 		if (!path.empty() && fs::is_directory(path, ec))
 			throw ConfigError(path + " is a directory, not a results file");
