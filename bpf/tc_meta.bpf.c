@@ -25,19 +25,11 @@ int tc_meta(struct __sk_buff *skb)
 	void *data = (void *)(long)skb->data;
 	void *data_end = (void *)(long)skb->data_end;
 	void *meta = (void *)(long)skb->data_meta;
-	struct ethhdr *eth = data;
-	struct iphdr *ip = (void *)(eth + 1);
-	struct udphdr *udp = (void *)(ip + 1);
-	struct xdplab_tag *tag = (void *)(udp + 1);
+	struct xdplab_tag *tag = harness_tag_in(data, data_end);
 	__s32 len = 0;
 	int first;
 
-	/* The harness's UDP tag, as harness_tag() reads it on an xdp_md. */
-	if ((void *)(tag + 1) > data_end || eth->h_proto != bpf_htons(ETH_P_IP) || ip->ihl != 5 ||
-	    ip->protocol != IPPROTO_UDP || udp->dest != bpf_htons(XDPLAB_UDP_PORT))
-		return TC_ACT_OK;
-	if (tag->magic != bpf_htonl(XDPLAB_MAGIC) || tag->run_id != bpf_htonl(ident.run_id) ||
-	    tag->case_id != bpf_htonl(ident.case_id))
+	if (!tag)
 		return TC_ACT_OK;
 
 	if (meta <= data) {

@@ -41,11 +41,10 @@ __u64 ringbuf_drops = 0;
 				   ((__u64)ident.run_id << 16) | (ident.case_id & 0xffff), ##__VA_ARGS__); \
 	} while (0)
 
-/* The tag of this run's and this subtest's frames; NULL for anything else. */
-static __always_inline struct xdplab_tag *harness_tag(struct xdp_md *ctx)
+/* The tag of this run's and this subtest's frames in the packet between
+ * data and data_end (an xdp_md's or an __sk_buff's); NULL for anything else. */
+static __always_inline struct xdplab_tag *harness_tag_in(void *data, void *data_end)
 {
-	void *data = (void *)(long)ctx->data;
-	void *data_end = (void *)(long)ctx->data_end;
 	struct ethhdr *eth = data;
 	struct iphdr *ip;
 	struct udphdr *udp;
@@ -70,6 +69,11 @@ static __always_inline struct xdplab_tag *harness_tag(struct xdp_md *ctx)
 	    tag->case_id != bpf_htonl(ident.case_id))
 		return NULL;
 	return tag;
+}
+
+static __always_inline struct xdplab_tag *harness_tag(struct xdp_md *ctx)
+{
+	return harness_tag_in((void *)(long)ctx->data, (void *)(long)ctx->data_end);
 }
 
 struct stage_record {

@@ -25,6 +25,19 @@ std::string arg_text(const StepSpec &s, const char *key, const std::string &fall
 	return s.args.is_object() && s.args.contains(key) ? s.args[key].get<std::string>() : fallback;
 }
 
+// "object/program", as the check made sure it is.
+ProgramRef program_arg(const StepSpec &s)
+{
+	const std::string ref = arg_text(s, "program");
+	const auto slash = ref.find('/');
+	return {ref.substr(0, slash), ref.substr(slash + 1)};
+}
+
+XdpMode mode_arg(const StepSpec &s)
+{
+	return arg_text(s, "mode", "native") == "generic" ? XdpMode::Generic : XdpMode::Native;
+}
+
 int frame_count(const StepSpec &s, int packets)
 {
 	if (!s.args.contains("count") || s.args["count"] == "$packets")
@@ -108,9 +121,8 @@ json frames_step(CaseLab &lab, const StepSpec &s)
 
 json test_run_step(CaseLab &lab, const StepSpec &s)
 {
-	std::string ref = arg_text(s, "program");
-	auto slash = ref.find('/');
-	int fd = lab.program_fd({ref.substr(0, slash), ref.substr(slash + 1)});
+	const std::string ref = arg_text(s, "program");
+	int fd = lab.program_fd(program_arg(s));
 	const int count = s.args.contains("count") ? frame_count(s, lab.ctx.options.packets) : 1;
 	FrameSpec spec = frame_spec(lab, s, "");
 	json retvals = json::array();
@@ -156,11 +168,10 @@ json sysctl_step(CaseLab &lab, const StepSpec &s)
 json mtu_limit_step(CaseLab &lab, const StepSpec &s)
 {
 	const std::string ref = arg_text(s, "program");
-	const auto slash = ref.find('/');
-	const int fd = lab.program_fd({ref.substr(0, slash), ref.substr(slash + 1)});
+	const int fd = lab.program_fd(program_arg(s));
 	const CaseLink &on = lab.net.link(arg_text(s, "link"));
 	const CaseLink &vary = lab.net.link(arg_text(s, "vary", on.peer));
-	const XdpMode mode = arg_text(s, "mode", "native") == "generic" ? XdpMode::Generic : XdpMode::Native;
+	const XdpMode mode = mode_arg(s);
 	const int original = rtnl::link_state(vary.ns, vary.ifindex).mtu;
 	int probes = 0;
 	auto attaches_at = [&](int mtu) {
@@ -270,7 +281,7 @@ std::string describe_step(const CaseSpec &spec, const CaseNetwork &net, const St
 	if (s.kind == "mtu_limit") {
 		const CaseLink &on = link(arg_text(s, "link"));
 		const CaseLink &vary = link(arg_text(s, "vary", on.peer));
-		const XdpMode mode = arg_text(s, "mode", "native") == "generic" ? XdpMode::Generic : XdpMode::Native;
+		const XdpMode mode = mode_arg(s);
 		return out + "the largest MTU of " + vary.dev + " (" + vary.ns + ") in [" +
 		       std::to_string(s.args.value("from", 68)) + ", " + std::to_string(s.args.value("to", 65535)) +
 		       "] at which " + arg_text(s, "program") + " attaches to " + on.dev + " (" + on.ns + ") in " +
