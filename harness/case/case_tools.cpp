@@ -19,6 +19,25 @@ namespace {
 constexpr const char *kInterval = "0.02";
 constexpr uint16_t kTcpPort = 47475;
 constexpr int kTcpTimeoutS = 20; // a loaded machine may need a few TCP retransmissions (1, 3, 7 s)
+// ping's own wait for the last reply: longer than any subtest's deadline, so
+// the harness's accounting ends the step and ping never gives up on a reply
+// that the wire already carries (under TCG its -W 2 expired before it read one).
+constexpr const char *kPingWaitS = "10";
+// How long ping may take to read replies the capture has already seen before
+// it is interrupted: the capture sees a frame on the device before the echo
+// socket does, and interrupting at once made ping miss the last one.
+constexpr std::chrono::milliseconds kPingReadGrace{2000};
+// Waits until the command exits or `until`; whether it still runs.
+bool wait_for_exit(BackgroundCommand &cmd, std::chrono::steady_clock::time_point until, CaseLab &lab)
+{
+	while (cmd.running()) {
+		if (std::chrono::steady_clock::now() >= until)
+			return true;
+		lab.ctx.interruption.check();
+		std::this_thread::sleep_for(std::chrono::milliseconds(2));
+	}
+	return false;
+}
 } // namespace
 
 std::vector<std::string> ping_argv(const std::string &to, bool ipv6, int count, int id)
@@ -26,7 +45,7 @@ std::vector<std::string> ping_argv(const std::string &to, bool ipv6, int count, 
 	std::vector<std::string> argv{"ping"};
 	if (ipv6)
 		argv.push_back("-6");
-	for (const std::string &a : std::vector<std::string>{"-n", "-i", kInterval, "-W", "2", "-e", std::to_string(id), "-c", std::to_string(count)})
+	for (const std::string &a : std::vector<std::string>{"-n", "-i", kInterval, "-W", kPingWaitS, "-e", std::to_string(id), "-c", std::to_string(count)})
 		argv.push_back(a);
 	argv.push_back(to);
 	return argv;
@@ -57,11 +76,10 @@ json ping_step(CaseLab &lab, const StepSpec &s)
 	Accounting a;
 	BackgroundCommand ping(ping_argv(to, ipv6, count, id), from.ns);
 	bool stopped_early = false;
-	for (;;) {
-		lab.ctx.interruption.check();
+	// Reads what the capture and the collectors have so far into the
+	// step's accounting; whether anything new arrived.
+	auto update = [&]() {
 		size_t n = lab.poll() + static_cast<size_t>(capture.poll_once());
-		if (n)
-			last_arrival = clock::now();
 		for (; seen < capture.frames().size(); ++seen) {
 			const RawFrame &f = capture.frames()[seen];
 			auto m = parse_echo_frame(f.bytes.data(), f.bytes.size());
@@ -85,22 +103,37 @@ json ping_step(CaseLab &lab, const StepSpec &s)
 			return std::nullopt;
 		});
 		a = account(flow);
-		const bool running = ping.running();
+		return n > 0;
+	};
+	for (;;) {
+		lab.ctx.interruption.check();
+		if (update())
+			last_arrival = clock::now();
+		bool running = ping.running();
 		const bool all_sent = !running || static_cast<int>(requests.size()) >= count;
 		const bool settled = a.parked == 0 || clock::now() - last_arrival >= quiet;
 		// ping's own wait is not the end: on a loaded machine a request can
 		// still sit in a ring whose NAPI poll runs later (ksoftirqd), its
 		// record not yet written. Only every request's end, or the deadline, is.
 		if ((all_sent && a.complete() && settled) || clock::now() >= deadline) {
+			// Nothing more can come: every request has its end. ping
+			// exits by itself once it has read every reply; where replies
+			// were captured, it gets a grace to read them before SIGINT.
+			if (running && !replies.empty())
+				running = wait_for_exit(ping, last_arrival + kPingReadGrace, lab);
 			stopped_early = running;
-			ping.interrupt(); // nothing more can come: every request has its end
+			if (running)
+				ping.interrupt();
 			break;
 		}
 		std::this_thread::sleep_for(std::chrono::milliseconds(2));
 	}
 	CommandResult r = ping.wait();
-	lab.poll();
-	capture.poll_once();
+	// A reply read by the capture after the loop's last look still counts:
+	// the echo request's own end (6.1 frees it with NOT_SPECIFIED at
+	// icmpv6_rcv once answered) can complete the accounting moments before
+	// the reply is polled, and a delivered frame outranks that record.
+	update();
 
 	json out = {{"to", to}, {"count", count}, {"id", id}, {"stopped_when_accounted", stopped_early}};
 	std::smatch m;
