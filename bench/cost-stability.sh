@@ -6,18 +6,29 @@
 # range is within +-5 ns or +-10 % (whichever is larger) and inside a single
 # run's band, and whether the xdp-bench ratio stays within 5 %.
 #
-#   bench/cost-stability.sh [N] [BENCH ARGS...]   (as root, after a build; N default 5)
+#   bench/cost-stability.sh [--keep DIR] [N] [BENCH ARGS...]   (as root, after a build; N default 5)
+#   bench/cost-stability.sh --read DIR                         (the same figures from kept runs)
+#
+# --keep DIR keeps every run's results (DIR/run<i>.json) for a closer look.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 bin="${XDPLAB_BIN:-$here/build/xdplab}"
+keep="" read_only=""
+if [ "${1:-}" = "--keep" ]; then keep=$2; shift 2; fi
+if [ "${1:-}" = "--read" ]; then keep=$2; read_only=1; set -- "$(ls "$keep"/run*.json | wc -l)"; fi
 runs=${1:-5}
 shift || true
-[ -x "$bin" ] || { echo "build first: ./run.sh --list" >&2; exit 3; }
-work=$(mktemp -d /tmp/xdplab-cost-stability.XXXXXX)
-trap 'rm -rf "$work"' EXIT
+[ -n "$read_only" ] || [ -x "$bin" ] || { echo "build first: ./run.sh --list" >&2; exit 3; }
+if [ -n "$keep" ]; then
+  mkdir -p "$keep"; work=$keep
+else
+  work=$(mktemp -d /tmp/xdplab-cost-stability.XXXXXX)
+  trap 'rm -rf "$work"' EXIT
+fi
 
 echo "== cost bench, $runs whole runs on $(uname -r), $(nproc) cores"
 for i in $(seq 1 "$runs"); do
+  [ -z "$read_only" ] || break
   "$bin" bench --against xdp-bench --json "$work/run$i.json" "$@" >"$work/run$i.out" 2>"$work/run$i.err" || {
     echo "run $i failed:"; tail -5 "$work/run$i.err"; exit 2; }
   echo "run $i: $(tail -2 "$work/run$i.out" | head -1)"
@@ -51,6 +62,7 @@ for n in names:
 print("\nfeature cost (ns/packet)                             median   range across runs   widest one-run band      "
       "target: +-max(5 ns, 10 %), every run's band holds the median")
 ok_all = True
+checks, misses = 0, []
 for n in names:
     cs = [c for c in (case(d, n) for d in docs) if "ns" in c.get("cost_over_base", {})]
     if not case(docs[0], n).get("base"):
@@ -66,6 +78,8 @@ for n in names:
     within = max(costs) - m <= tolerance and m - min(costs) <= tolerance
     # Each run's printed band must hold the value the runs agree on.
     missed = sum(1 for i in range(len(cs)) if not lows[i] <= m <= highs[i])
+    checks += len(cs)
+    misses += [(n, i, min(abs(m - lows[i]), abs(m - highs[i])), m) for i in range(len(cs)) if not lows[i] <= m <= highs[i]]
     widest = max(range(len(cs)), key=lambda i: highs[i] - lows[i])
     ok = within and missed == 0 and len(cs) == runs
     ok_all = ok_all and ok
@@ -73,6 +87,24 @@ for n in names:
           f"[{lows[widest]:+7.1f}, {highs[widest]:+7.1f}]        {'met' if ok else 'NOT MET'}"
           f"{'' if within else ' (range)'}{'' if missed == 0 else f' ({missed} run(s) whose band misses the median)'}"
           f"{'' if len(cs) == runs else f' ({runs - len(cs)} run(s) without a figure)'}")
+
+# How far each miss was, and the run's state: the median over the cases of
+# the run's figure against the median of the runs (a run whose every case is
+# slower or faster together was taken in another state of the machine).
+def state(i):
+    rel = []
+    for n in names:
+        meds = [case(d, n)["ns_per_packet"]["median"] for d in docs if case(d, n)["status"] == "measured"]
+        c = case(docs[i], n)
+        if c["status"] == "measured" and meds:
+            rel.append(c["ns_per_packet"]["median"] / median(meds) - 1)
+    return median(rel) * 100 if rel else float("nan")
+print(f"\nruns' bands that miss the median of the runs: {len(misses)} of {checks} "
+      f"(a 95 % band misses about 1 in 20: {checks / 20:.1f} expected)")
+for n, i, by, m in misses:
+    print(f"  {n}, run {i + 1}: by {by:.1f} ns ({100 * by / abs(m) if m else 0:.1f} %)")
+print("runs' state against the median of the runs (median over the cases): "
+      + ", ".join(f"run {i + 1} {state(i):+.1f} %" for i in range(len(docs))))
 
 ratios = []
 for d in docs:

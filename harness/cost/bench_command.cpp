@@ -14,6 +14,7 @@
 #include <random>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 #include <unistd.h>
 
 namespace xdplab::cost {
@@ -33,20 +34,33 @@ long elapsed_ms(std::chrono::steady_clock::time_point since)
 // round after round, and no case always follows the same one. A case's
 // repetitions are its rounds; each starts with its own warm-up (the calibration
 // run of the injection).
-std::vector<CaseOutcome> run_rounds(CostRunner &runner, const std::vector<CostCase> &cases, int rounds,
-				    uint32_t seed, std::vector<std::vector<std::string>> &orders)
+std::vector<CaseOutcome> run_rounds(const std::string &run_id, uint32_t run_tag, const CostRunOptions &options,
+				    const std::vector<CostCase> &cases, int rounds,
+				    std::vector<std::vector<std::string>> &orders, std::vector<std::string> &problems)
 {
 	std::vector<CaseOutcome> outcomes;
-	auto why_not = runner.probe();
+	std::optional<std::string> why_not;
+	{
+		CostTopology topo(run_id, run_tag);
+		why_not = CostRunner(topo, run_tag, options).probe();
+		for (const auto &p : topo.teardown())
+			problems.push_back(p);
+	}
 	for (const auto &c : cases)
 		outcomes.push_back({.c = c, .status = why_not ? "skipped" : "measured", .reason = why_not.value_or("")});
 	if (why_not)
 		return outcomes;
-	std::mt19937 shuffle(seed);
+	std::mt19937 shuffle(run_tag);
 	std::vector<size_t> order(cases.size());
 	for (size_t i = 0; i < order.size(); ++i)
 		order[i] = i;
 	for (int round = 0; round < rounds; ++round) {
+		// Every round on veths of its own: what a topology fixes for its
+		// lifetime (where its devices and rings sit in memory) then varies
+		// between rounds as it does between runs, and the rounds' spread,
+		// with the band taken from it, includes it.
+		CostTopology topo(run_id, run_tag);
+		CostRunner runner(topo, run_tag, options);
 		std::shuffle(order.begin(), order.end(), shuffle);
 		orders.emplace_back();
 		for (size_t i : order) {
@@ -79,6 +93,8 @@ std::vector<CaseOutcome> run_rounds(CostRunner &runner, const std::vector<CostCa
 				o.reason = "round " + std::to_string(round + 1) + ": " + e.what();
 			}
 		}
+		for (const auto &p : topo.teardown())
+			problems.push_back(p);
 		if (!isatty(STDERR_FILENO))
 			std::cerr << "bench: round " << round + 1 << "/" << rounds << " done\n";
 	}
@@ -147,24 +163,19 @@ int run_bench(const BenchOptions &o, const std::string &tracefs_root)
 		uint32_t run_tag = static_cast<uint32_t>(std::stoul(lock.run_id(), nullptr, 16));
 		std::cerr << "xdplab: bench run " << lock.run_id() << " on kernel " << results.kernel.release << ", "
 			  << cases.size() << " case(s) in " << o.repetitions << " rounds (every case once per round)\n";
-		CostTopology topo(lock.run_id(), run_tag);
 		const int cpu = o.cpu >= 0 ? o.cpu : default_cpu();
 		std::vector<std::vector<std::string>> orders;
-		std::vector<CaseOutcome> outcomes;
-		json anchor;
 		std::vector<std::string> problems;
-		try {
-			CostRunner runner(topo, run_tag,
-					  {.repetitions = 1, .cpu = cpu, .interruption = o.interruption});
-			outcomes = run_rounds(runner, cases, o.repetitions, run_tag, orders);
-			if (o.against == "xdp-bench")
-				anchor = run_xdp_bench_anchor(topo, run_tag, o.repetitions, cpu, o.kernel_cache,
-							      o.interruption);
-		} catch (...) {
-			topo.teardown();
-			throw;
+		std::vector<CaseOutcome> outcomes =
+			run_rounds(lock.run_id(), run_tag, {.repetitions = 1, .cpu = cpu, .interruption = o.interruption},
+				   cases, o.repetitions, orders, problems);
+		json anchor;
+		if (o.against == "xdp-bench") {
+			CostTopology topo(lock.run_id(), run_tag);
+			anchor = run_xdp_bench_anchor(topo, run_tag, o.repetitions, cpu, o.kernel_cache, o.interruption);
+			for (const auto &p : topo.teardown())
+				problems.push_back(p);
 		}
-		problems = topo.teardown();
 		std::string accounting;
 		for (const auto &c : outcomes)
 			if (!c.cpu_accounting.empty())

@@ -56,7 +56,12 @@ json paired_cost(const std::vector<Sample> &feature, const std::vector<Sample> &
 	if (f.empty())
 		return {{"status", "no rounds in common"}};
 	PairedDifference d = paired_difference(f, b);
-	json out = {{"ns", d.ns}, {"low", d.low}, {"high", d.high}, {"pairs", d.n}, {"significant", d.significant()}};
+	json out = {{"ns", d.ns},
+		    {"low", d.low},
+		    {"high", d.high},
+		    {"median_interval", {d.median_low, d.median_high}},
+		    {"pairs", d.n},
+		    {"significant", d.significant()}};
 	std::vector<double> diffs;
 	for (size_t i = 0; i < f.size(); ++i)
 		diffs.push_back(f[i] - b[i]);
@@ -107,7 +112,8 @@ json benchmarks_json(const std::vector<CaseOutcome> &outcomes, const std::string
 	}
 	return {{"injection", "BPF_PROG_TEST_RUN, BPF_F_TEST_XDP_LIVE_FRAMES, batch 64"},
 		{"method", "rounds: every case once per round in a shuffled order; a feature's cost is the median of "
-			   "the paired differences (same round), its band the distribution-free 95 % interval of that median"},
+			   "the paired differences (same round); its band holds the distribution-free 95 % interval of that median "
+			   "and where another run's median lands, 95 % (exact bootstrap of the rounds)"},
 		{"cpu_accounting", cpu_accounting},
 		{"cases", cases}};
 }

@@ -61,6 +61,60 @@ int lower_rank(int n)
 	return std::min(k, (n + 1) / 2);
 }
 
+// The distribution of the median of n draws (with replacement) from the
+// sorted values d: the median is d[j] when its middle rank falls there;
+// P(median <= d[j]) = P(Binomial(n, (j+1)/n) >= rank). For an even n the
+// lower middle rank stands for the median (the mean of the two middle ones
+// would need the joint law; the lower one is the wider of the two).
+std::vector<double> median_law(const std::vector<double> &d)
+{
+	const int n = static_cast<int>(d.size()), rank = (n + 1) / 2;
+	auto at_least = [&](double p) {
+		double sum = 0, choose = 1; // choose = C(n, i)
+		for (int i = 0; i <= n; ++i) {
+			if (i >= rank)
+				sum += choose * std::pow(p, i) * std::pow(1 - p, n - i);
+			choose = choose * (n - i) / (i + 1);
+		}
+		return sum;
+	};
+	std::vector<double> prob;
+	double below = 0;
+	for (int j = 0; j < n; ++j) {
+		double upto = at_least(static_cast<double>(j + 1) / n);
+		prob.push_back(upto - below);
+		below = upto;
+	}
+	return prob;
+}
+
+// Where the median of another run of as many rounds lands, seen from this
+// run's: the law of M1 - M2, both medians of draws from the rounds taken
+// (the exact bootstrap), cut at 2.5 % and 97.5 %, around this run's median.
+std::pair<double, double> again_band(const std::vector<double> &d, double median)
+{
+	std::vector<double> law = median_law(d);
+	std::vector<std::pair<double, double>> diff; // (M1 - M2, probability)
+	for (size_t a = 0; a < d.size(); ++a)
+		for (size_t b = 0; b < d.size(); ++b)
+			diff.emplace_back(d[a] - d[b], law[a] * law[b]);
+	std::sort(diff.begin(), diff.end());
+	double cumulative = 0, low = diff.front().first, high = diff.back().first;
+	bool low_set = false;
+	for (const auto &[v, p] : diff) {
+		cumulative += p;
+		if (!low_set && cumulative >= 0.025) {
+			low = v;
+			low_set = true;
+		}
+		if (cumulative >= 0.975) {
+			high = v;
+			break;
+		}
+	}
+	return {median + low, median + high};
+}
+
 PairedDifference interval_of(std::vector<double> d)
 {
 	std::sort(d.begin(), d.end());
@@ -68,8 +122,11 @@ PairedDifference interval_of(std::vector<double> d)
 	out.n = static_cast<int>(d.size());
 	out.ns = stat_of(d).median;
 	int k = lower_rank(out.n);
-	out.low = d[static_cast<size_t>(k - 1)];
-	out.high = d[static_cast<size_t>(out.n - k)];
+	out.median_low = d[static_cast<size_t>(k - 1)];
+	out.median_high = d[static_cast<size_t>(out.n - k)];
+	auto [again_low, again_high] = again_band(d, out.ns);
+	out.low = std::min(out.median_low, again_low);
+	out.high = std::max(out.median_high, again_high);
 	return out;
 }
 

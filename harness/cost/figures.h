@@ -42,11 +42,18 @@ struct Figures {
 Figures figures_of(const std::vector<Sample> &samples);
 
 // A feature's cost from paired repetitions: d_i = feature_i - base_i, each
-// pair taken in the same round, moments apart. `ns` is the median of the d_i,
-// [low, high] the distribution-free confidence interval of that median (the
-// order statistics a binomial(n, 1/2) puts 95 % between; min and max for n <= 8).
+// pair taken in the same round, moments apart. `ns` is the median of the d_i.
+// [median_low, median_high] is the distribution-free 95 % confidence interval
+// of that median (the order statistics a binomial(n, 1/2) puts 95 % between;
+// min and max for n <= 8): where the median of endlessly many rounds of this
+// run would be. A run's rounds share what the run fixes, so another whole run
+// lands outside that interval more often than 5 % (README, "Do the figures
+// reproduce?"). [low, high], the band printed, also holds where the median of
+// another run of as many rounds lands, 95 %: the law of the difference of two
+// medians drawn from the rounds (exact bootstrap), around `ns`.
 struct PairedDifference {
 	double ns = 0, low = 0, high = 0;
+	double median_low = 0, median_high = 0;
 	int n = 0;
 	bool significant() const { return low > 0 || high < 0; }
 };
