@@ -13,7 +13,8 @@ shift || true
 selectors=("$@")
 [ -x "$bin" ] || { echo "build first: ./run.sh --list" >&2; exit 3; }
 work=$(mktemp -d /tmp/xdplab-speed.XXXXXX)
-trap 'rm -rf "$work"' EXIT
+source "$here/bench/mounts.sh"
+trap 'rm -rf "$work"; bench_unmount' EXIT
 
 one_run() { # jobs-option out.json -> prints wall ms
   local t0 t1

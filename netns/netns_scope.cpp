@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <optional>
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
@@ -62,11 +63,35 @@ std::string sysctl_path(const std::string &key)
 	std::replace(path.begin(), path.end(), '.', '/');
 	return "/proc/sys/" + path;
 }
+
+// The value as the kernel prints it, without the newline; nullopt when unreadable.
+std::optional<std::string> read_sysctl(const std::string &path)
+{
+	int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return std::nullopt;
+	char buf[256];
+	ssize_t n = read(fd, buf, sizeof(buf));
+	close(fd);
+	if (n < 0)
+		return std::nullopt;
+	std::string v(buf, static_cast<size_t>(n));
+	while (!v.empty() && (v.back() == '\n' || v.back() == ' '))
+		v.pop_back();
+	return v;
+}
 } // namespace
 
 void write_sysctl_in(const std::string &ns, const std::string &key, const std::string &value)
 {
 	NetnsScope scope(ns);
+	// A value already in place is not written again: the kernel's handlers
+	// for disable_ipv6 and forwarding take the RTNL with rtnl_trylock() and
+	// restart the write while another namespace is being built or torn
+	// down, a busy loop that took a tenth of the harness's CPU with four
+	// subtests at once (and more in an emulated guest).
+	if (read_sysctl(sysctl_path(key)) == value)
+		return;
 	int fd = open(sysctl_path(key).c_str(), O_WRONLY | O_CLOEXEC);
 	bool ok = fd >= 0 && write(fd, value.data(), value.size()) == static_cast<ssize_t>(value.size());
 	int err = errno;

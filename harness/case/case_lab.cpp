@@ -136,8 +136,10 @@ size_t CaseLab::poll()
 {
 	size_t n = 0;
 	for (auto &[name, rx] : receivers_) {
-		n += static_cast<size_t>(rx->poll_once());
-		got.received[name] = rx->frames();
+		size_t fresh = static_cast<size_t>(rx->poll_once());
+		n += fresh;
+		if (fresh || !got.received.count(name)) // a copy only when it changed: polls are frequent
+			got.received[name] = rx->frames();
 	}
 	auto evs = events.drain();
 	n += evs.size();

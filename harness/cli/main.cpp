@@ -32,8 +32,11 @@ int main(int argc, char **argv)
 
 	Options o;
 	CommandLine command_line(o);
-	// -j's default, twice the number of cores, before the command line may override it.
-	o.run.jobs = static_cast<int>(std::max(1u, 2 * std::thread::hardware_concurrency()));
+	// -j's default, before the command line may override it: six per core, at
+	// most 64. A subtest mostly waits for the kernel (RCU grace periods, the
+	// RTNL; the whole host catalog at -j 8 left a 2-core machine 86 % idle),
+	// so more at once shortens the run: 6.9 s at 4, 6.1 s at 8, 5.7 s at 12.
+	o.run.jobs = static_cast<int>(std::clamp(6u * std::thread::hardware_concurrency(), 1u, 64u));
 	try {
 		command_line.app.parse(argc, argv);
 	} catch (const CLI::ParseError &e) {

@@ -15,7 +15,7 @@ CommandLine::CommandLine(Options &o)
 	app.add_flag("--keep", o.run.keep, "leave the topology of each selected subtest up, and say how to remove it");
 	app.add_flag("--cleanup", o.cleanup, "remove what killed or kept runs left (harness-named objects only)");
 	app.add_option("--packets", o.run.packets, "tagged frames per subtest")->check(CLI::Range(1, 4096));
-	app.add_option("-j,--jobs", o.run.jobs, "subtests at once (default: twice the number of cores)")
+	app.add_option("-j,--jobs", o.run.jobs, "subtests at once (default: six per core, at most 64)")
 		->check(CLI::Range(1, 64));
 	app.add_option("--settle-ms", o.run.settle_ms,
 		       "quiet time after the last frame, only where a subtest measures absence")

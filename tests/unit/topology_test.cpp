@@ -99,7 +99,7 @@ BOOST_AUTO_TEST_CASE(dry_run_commands_name_the_explicit_indexes)
 	const std::string s0 = std::to_string(i0), s1 = std::to_string(i1);
 	size_t add_a = position(c, "ip netns add xdplab-abc123-c7-snd");
 	position(c, "ip netns add xdplab-abc123-c7-dut");
-	size_t v6 = position(c, "ip netns exec xdplab-abc123-c7-snd sysctl -qw net.ipv6.conf.all.disable_ipv6=1");
+	size_t v6 = position(c, "ip netns exec xdplab-abc123-c7-snd sysctl -qw net.ipv6.conf.default.disable_ipv6=1");
 	position(c, "ip netns exec xdplab-abc123-c7-dut sysctl -qw net.ipv6.conf.default.disable_ipv6=1");
 	size_t link = position(c, "ip link add xlabc123-snd netns xdplab-abc123-c7-snd index " + s0 +
 					  " address 02:58:4c:00:00:01 type veth peer name xlabc123-in netns "
