@@ -19,9 +19,12 @@ namespace {
 constexpr const char *kInterval = "0.02";
 constexpr uint16_t kTcpPort = 47475;
 constexpr int kTcpTimeoutS = 20; // a loaded machine may need a few TCP retransmissions (1, 3, 7 s)
-// ping's own wait for the last reply: longer than any subtest's deadline, so
-// the harness's accounting ends the step and ping never gives up on a reply
-// that the wire already carries (under TCG its -W 2 expired before it read one).
+// ping's own wait when no reply has come at all: longer than any subtest's
+// deadline, so that the harness's accounting, not ping, ends such a step.
+// Once a reply has come, ping waits after its last request only twice its
+// slowest round trip, at least the interval, whatever -W says (iputils'
+// schedule_exit()): a later reply is on the link but not in ping's count,
+// which is why observations read replies_captured (README).
 constexpr const char *kPingWaitS = "10";
 // How long ping may take to read replies the capture has already seen before
 // it is interrupted: the capture sees a frame on the device before the echo

@@ -15,7 +15,7 @@ struct GuestTiming {
 	int settle_ms = 0;    // --settle-ms inside the guest
 	int timeout_ms = 0;   // --timeout-ms inside the guest
 	int vm_timeout_s = 0; // the whole guest, boot included, before it counts as hung
-	int vcpus = 2;
+	int vcpus = 2;        // 1 under TCG (guest_timing.cpp)
 
 	// The harness options that carry the timing into the guest.
 	std::vector<std::string> harness_args() const;
