@@ -18,8 +18,9 @@ guest_runs=${2:-1}
 guest=${GUEST:-6.12}
 [ -x "$bin" ] || { echo "build first: ./run.sh --list" >&2; exit 3; }
 work=$(mktemp -d /tmp/xdplab-case-targets.XXXXXX)
-source "$here/bench/mounts.sh"
-trap 'rm -rf "$work"; bench_unmount' EXIT
+source "$here/harness/mounts.sh"
+mount_all
+trap 'rm -rf "$work"; unmount_all' EXIT
 
 verdicts() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print("\n".join(sorted(e["id"]+"/"+e["subtest"]+"="+e["verdict"] for e in d["experiments"])))' "$1"; }
 

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Speed and stability of a full host run, printed as figures (not a test):
-#   wall time, median and max subtest time, for -j 1 and the default -j;
-#   then RUNS runs of each, and whether every run gave the same verdicts.
+#   wall time, median and max subtest time, for each -j of JOBS (default
+#   "1 default": -j 1 and the harness's own default); then RUNS runs of each,
+#   and whether every run gave the same verdicts.
 #
-#   bench/speed.sh [RUNS] [EXPERIMENT ...]   (as root, after ./run.sh has built
-#                                            the harness; default: every experiment)
+#   [JOBS="4 8 12 16"] bench/speed.sh [RUNS] [EXPERIMENT ...]
+#                       (as root, after ./run.sh has built the harness;
+#                        default: every experiment)
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 bin="$here/build/xdplab"
@@ -13,8 +15,9 @@ shift || true
 selectors=("$@")
 [ -x "$bin" ] || { echo "build first: ./run.sh --list" >&2; exit 3; }
 work=$(mktemp -d /tmp/xdplab-speed.XXXXXX)
-source "$here/bench/mounts.sh"
-trap 'rm -rf "$work"; bench_unmount' EXIT
+source "$here/harness/mounts.sh"
+mount_all
+trap 'rm -rf "$work"; unmount_all' EXIT
 
 one_run() { # jobs-option out.json -> prints wall ms
   local t0 t1
@@ -41,10 +44,14 @@ PY
 verdicts() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(" ".join(e["id"]+"/"+e["subtest"]+"="+e["verdict"] for e in d["experiments"]))' "$1"; }
 
 echo "kernel $(uname -r), $(nproc) cores"
-for jobs in "-j 1" ""; do
-  label=${jobs:-default}
+labels=()
+for label in ${JOBS:-1 default}; do
+  jobs="-j $label"
+  [ "$label" = default ] && jobs=""
+  labels+=("$label")
+  shown=${jobs:-default}
   wall=$(one_run "$jobs" "$work/first.json")
-  summarise "$label" "$work/first.json" "$wall"
+  summarise "$shown" "$work/first.json" "$wall"
   verdicts "$work/first.json" > "$work/reference"
   flakes=0 walls=()
   for i in $(seq 1 "$runs"); do
@@ -55,11 +62,13 @@ for jobs in "-j 1" ""; do
     fi
   done
   printf '%-10s %d more runs: wall min %s ms, max %s ms; runs whose verdicts differ from the first: %d\n' \
-    "$label" "$runs" "$(printf '%s\n' "${walls[@]}" | sort -n | head -1)" "$(printf '%s\n' "${walls[@]}" | sort -n | tail -1)" "$flakes"
+    "$shown" "$runs" "$(printf '%s\n' "${walls[@]}" | sort -n | head -1)" "$(printf '%s\n' "${walls[@]}" | sort -n | tail -1)" "$flakes"
   cp "$work/reference" "$work/reference$label"
 done
-if cmp -s "$work/reference-j 1" "$work/referencedefault"; then
-  echo "verdicts identical between -j 1 and the default"
-else
-  echo "verdicts DIFFER between -j 1 and the default"
-fi
+for label in "${labels[@]:1}"; do
+  if cmp -s "$work/reference${labels[0]}" "$work/reference$label"; then
+    echo "verdicts identical between -j ${labels[0]} and -j $label"
+  else
+    echo "verdicts DIFFER between -j ${labels[0]} and -j $label"
+  fi
+done

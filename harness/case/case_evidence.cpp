@@ -3,7 +3,6 @@
 #include "../subtest_context.h"
 #include "../trace_collector.h"
 
-
 namespace xdplab {
 
 namespace {
@@ -49,8 +48,6 @@ json drop_records_json(const CaseLab &lab)
 	return out;
 }
 
-} // namespace
-
 // A decimal integer as the tracepoints print them ("-6", "484704288") that a
 // long long holds; longer ones stay text.
 bool decimal(const std::string &v)
@@ -58,6 +55,8 @@ bool decimal(const std::string &v)
 	size_t i = !v.empty() && v[0] == '-';
 	return i < v.size() && v.size() <= 18 && v.find_first_not_of("0123456789", i) == std::string::npos;
 }
+
+} // namespace
 
 // The fields parsed; the line itself stays out of the document (a run with
 // thousands of records would carry it twice, and every subtest's document is

@@ -118,9 +118,8 @@ struct Registry {
 	std::map<size_t, std::unique_ptr<JqState>> alone; // sets compiled on their own (when together failed)
 };
 
-// The document as libjq's value, built directly: through text (dump, then
-// jv_parse) it cost three times as much, most of a subtest's observe phase
-// in an emulated guest.
+// The document as libjq's value, built directly rather than printed as text
+// and parsed again by jv_parse, which was most of what an evaluation cost.
 jv to_jv(const json &j)
 {
 	switch (j.type()) {

@@ -35,7 +35,7 @@ int main(int argc, char **argv)
 	// -j's default, before the command line may override it: six per core, at
 	// most 64. A subtest mostly waits for the kernel (RCU grace periods, the
 	// RTNL; the whole host catalog at -j 8 left a 2-core machine 86 % idle),
-	// so more at once shortens the run: 6.9 s at 4, 6.1 s at 8, 5.7 s at 12.
+	// so more at once shortens the run (README: bench/speed.sh with JOBS).
 	o.run.jobs = static_cast<int>(std::clamp(6u * std::thread::hardware_concurrency(), 1u, 64u));
 	try {
 		command_line.app.parse(argc, argv);

@@ -29,6 +29,13 @@ long elapsed_ms(std::chrono::steady_clock::time_point since)
 		std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - since).count());
 }
 
+// Removes the bench's veths, keeping what the removal reports for the results.
+void tear_down(CostTopology &topo, std::vector<std::string> &problems)
+{
+	for (const auto &p : topo.teardown())
+		problems.push_back(p);
+}
+
 // One round runs every case once, in an order shuffled per round: a feature
 // and its base are measured moments apart, in the same state of the machine,
 // round after round, and no case always follows the same one. A case's
@@ -43,8 +50,7 @@ std::vector<CaseOutcome> run_rounds(const std::string &run_id, uint32_t run_tag,
 	{
 		CostTopology topo(run_id, run_tag);
 		why_not = CostRunner(topo, run_tag, options).probe();
-		for (const auto &p : topo.teardown())
-			problems.push_back(p);
+		tear_down(topo, problems);
 	}
 	for (const auto &c : cases)
 		outcomes.push_back({.c = c, .status = why_not ? "skipped" : "measured", .reason = why_not.value_or("")});
@@ -93,8 +99,7 @@ std::vector<CaseOutcome> run_rounds(const std::string &run_id, uint32_t run_tag,
 				o.reason = "round " + std::to_string(round + 1) + ": " + e.what();
 			}
 		}
-		for (const auto &p : topo.teardown())
-			problems.push_back(p);
+		tear_down(topo, problems);
 		if (!isatty(STDERR_FILENO))
 			std::cerr << "bench: round " << round + 1 << "/" << rounds << " done\n";
 	}
@@ -173,8 +178,7 @@ int run_bench(const BenchOptions &o, const std::string &tracefs_root)
 		if (o.against == "xdp-bench") {
 			CostTopology topo(lock.run_id(), run_tag);
 			anchor = run_xdp_bench_anchor(topo, run_tag, o.repetitions, cpu, o.kernel_cache, o.interruption);
-			for (const auto &p : topo.teardown())
-				problems.push_back(p);
+			tear_down(topo, problems);
 		}
 		std::string accounting;
 		for (const auto &c : outcomes)

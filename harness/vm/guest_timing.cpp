@@ -21,9 +21,9 @@ GuestTiming guest_timing(Accel accel, int host_settle_ms, int host_timeout_ms, i
 	const Scale s = accel == Accel::Kvm ? Scale{2, 4, 60, 2} : Scale{5, 10, 180, 10};
 	GuestTiming t;
 	// Under TCG the vCPUs take turns on one host thread (qemu.cpp): a second
-	// one adds no parallelism, only emulated IPIs and cross-CPU RCU work, and
-	// the whole catalog took 32.5-34.0 s with two against 31.0-31.5 s with
-	// one (6.12, interleaved). KVM gives each vCPU a core of its own.
+	// one adds no parallelism, only emulated IPIs and cross-CPU RCU work
+	// (README, "Guests": the catalog in a 6.12 guest, two against one).
+	// KVM gives each vCPU a core of its own.
 	t.vcpus = accel == Accel::Kvm ? 2 : 1;
 	t.settle_ms = host_settle_ms * s.settle;
 	t.timeout_ms = std::min(600000, host_timeout_ms * s.timeout);
