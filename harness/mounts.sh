@@ -19,7 +19,7 @@ lock_state() {
     mkdir -p "$state/users"
     exec 9>>"$state/lock"
     flock 9
-    [ "$state/lock" -ef "/proc/$$/fd/9" ] && return 0
+    [ "$state/lock" -ef /dev/fd/9 ] && return 0
     exec 9>&-
   done
 }
@@ -35,7 +35,7 @@ mount_if_absent() { # type path (lock held)
 mount_all() {
   [ "$(id -u)" -eq 0 ] || return 0
   lock_state
-  : > "$state/users/$$"
+  : > "$state/users/$BASHPID"
   mount_if_absent tracefs /sys/kernel/tracing
   mount_if_absent bpf /sys/fs/bpf
   unlock_state
@@ -45,7 +45,7 @@ mount_all() {
 unmount_all() {
   [ -n "${mounts_registered:-}" ] || return 0
   lock_state
-  rm -f "$state/users/$$"
+  rm -f "$state/users/$BASHPID"
   local u busy=0 type marker
   for u in "$state"/users/*; do
     [ -e "$u" ] || continue

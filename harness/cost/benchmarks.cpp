@@ -3,6 +3,7 @@
 #include "runner.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <map>
 #include <set>
@@ -41,7 +42,8 @@ std::vector<double> per_packet(const std::vector<Sample> &samples)
 
 // The feature's cost from the rounds both cases were measured in; the
 // differences themselves split into levels: "unstable", both levels given.
-json paired_cost(const std::vector<Sample> &feature, const std::vector<Sample> &base)
+json paired_cost(const std::vector<Sample> &feature, const std::vector<Sample> &base,
+		const std::vector<double> &states)
 {
 	std::map<int, double> base_by_round;
 	for (const auto &s : base)
@@ -55,11 +57,14 @@ json paired_cost(const std::vector<Sample> &feature, const std::vector<Sample> &
 		}
 	if (f.empty())
 		return {{"status", "no rounds in common"}};
-	PairedDifference d = paired_difference(f, b);
+	PairedDifference rounds_only = paired_difference(f, b);
+	PairedDifference d = with_states(rounds_only, states);
 	json out = {{"ns", d.ns},
 		    {"low", d.low},
 		    {"high", d.high},
 		    {"median_interval", {d.median_low, d.median_high}},
+		    {"rounds_band", {rounds_only.low, rounds_only.high}},
+		    {"states", {d.state_low, d.state_high}},
 		    {"pairs", d.n},
 		    {"significant", d.significant()}};
 	std::vector<double> diffs;
@@ -71,6 +76,26 @@ json paired_cost(const std::vector<Sample> &feature, const std::vector<Sample> &
 	return out;
 }
 
+// The machine's state per round (round_states) from every measured case's
+// undisturbed rounds.
+std::vector<double> states_of(const std::vector<CaseOutcome> &outcomes)
+{
+	size_t rounds = 0;
+	for (const auto &o : outcomes)
+		for (const auto &s : o.samples)
+			rounds = std::max(rounds, static_cast<size_t>(s.round + 1));
+	std::vector<std::vector<double>> by_case;
+	for (const auto &o : outcomes) {
+		if (!o.figures)
+			continue;
+		by_case.emplace_back(rounds, std::nan(""));
+		for (const auto &s : o.samples)
+			if (!s.disturbed && s.round >= 0)
+				by_case.back()[static_cast<size_t>(s.round)] = ns_per_packet(s);
+	}
+	return round_states(by_case);
+}
+
 } // namespace
 
 json benchmarks_json(const std::vector<CaseOutcome> &outcomes, const std::string &cpu_accounting)
@@ -79,6 +104,7 @@ json benchmarks_json(const std::vector<CaseOutcome> &outcomes, const std::string
 	for (const auto &o : outcomes)
 		if (o.figures)
 			measured[o.c.name] = &o;
+	std::vector<double> states = states_of(outcomes);
 	json cases = json::array();
 	for (const auto &o : outcomes) {
 		json c = {{"name", o.c.name},
@@ -106,14 +132,16 @@ json benchmarks_json(const std::vector<CaseOutcome> &outcomes, const std::string
 						 {"n_high", levels->n_high}};
 			auto base = measured.find(o.c.base);
 			if (base != measured.end())
-				c["cost_over_base"] = paired_cost(o.samples, base->second->samples);
+				c["cost_over_base"] = paired_cost(o.samples, base->second->samples, states);
 		}
 		cases.push_back(c);
 	}
 	return {{"injection", "BPF_PROG_TEST_RUN, BPF_F_TEST_XDP_LIVE_FRAMES, batch 64"},
 		{"method", "rounds: every case once per round in a shuffled order; a feature's cost is the median of "
 			   "the paired differences (same round); its band holds the distribution-free 95 % interval of that median "
-			   "and where another run's median lands, 95 % (exact bootstrap of the rounds)"},
+			   "and where another run's median lands, 95 % (exact bootstrap of the rounds), widened by the cost times "
+			   "the machine's states the rounds passed through (round_states)"},
+		{"round_states", states},
 		{"cpu_accounting", cpu_accounting},
 		{"cases", cases}};
 }
@@ -169,6 +197,18 @@ void print_bench_table(std::ostream &out, const json &benchmarks)
 			if (s.value("disturbed", false))
 				slow.insert(s.value("round", -1));
 		}
+	// What the bands allow for beyond the rounds' own spread (with_states).
+	double lowest = 1, highest = 1;
+	for (const auto &st : benchmarks.value("round_states", json::array()))
+		if (st.is_number()) {
+			lowest = std::min(lowest, st.get<double>());
+			highest = std::max(highest, st.get<double>());
+		}
+	snprintf(line, sizeof(line),
+		 "machine state per round, all cases together: %.3f to %.3f of the run's median; each band allows for "
+		 "another run in any of these states\n",
+		 lowest, highest);
+	out << line;
 	if (!slow.empty()) {
 		out << "rounds left out, the machine in its slow state (every case slower together):";
 		for (int r : slow)

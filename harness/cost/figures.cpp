@@ -159,28 +159,68 @@ PairedDifference paired_ratio(const std::vector<double> &feature, const std::vec
 	return interval_of(d);
 }
 
-std::vector<bool> disturbed_rounds(const std::vector<std::vector<double>> &by_case, double threshold)
+namespace {
+
+// Per round, the median over the cases of the round's figure over that case's
+// reference (NaN for a round no case has a figure in).
+std::vector<double> round_ratios(const std::vector<std::vector<double>> &by_case,
+				 double (*reference)(const std::vector<double> &))
 {
 	size_t rounds = 0;
-	for (const auto &c : by_case)
-		rounds = std::max(rounds, c.size());
-	std::vector<double> fastest;
+	std::vector<double> refs;
 	for (const auto &c : by_case) {
-		double f = std::numeric_limits<double>::infinity();
+		rounds = std::max(rounds, c.size());
+		std::vector<double> measured;
 		for (double v : c)
 			if (!std::isnan(v) && v > 0)
-				f = std::min(f, v);
-		fastest.push_back(f);
+				measured.push_back(v);
+		refs.push_back(measured.empty() ? std::nan("") : reference(measured));
 	}
-	std::vector<bool> out(rounds, false);
+	std::vector<double> out(rounds, std::nan(""));
 	for (size_t r = 0; r < rounds; ++r) {
 		std::vector<double> ratios;
 		for (size_t c = 0; c < by_case.size(); ++c)
-			if (r < by_case[c].size() && !std::isnan(by_case[c][r]) && std::isfinite(fastest[c]))
-				ratios.push_back(by_case[c][r] / fastest[c]);
-		out[r] = !ratios.empty() && stat_of(ratios).median > threshold;
+			if (r < by_case[c].size() && !std::isnan(by_case[c][r]) && !std::isnan(refs[c]))
+				ratios.push_back(by_case[c][r] / refs[c]);
+		if (!ratios.empty())
+			out[r] = stat_of(ratios).median;
 	}
 	return out;
+}
+
+double fastest(const std::vector<double> &v) { return *std::min_element(v.begin(), v.end()); }
+double middle(const std::vector<double> &v) { return stat_of(v).median; }
+
+} // namespace
+
+std::vector<bool> disturbed_rounds(const std::vector<std::vector<double>> &by_case, double threshold)
+{
+	std::vector<double> ratio = round_ratios(by_case, fastest);
+	std::vector<bool> out;
+	for (double r : ratio)
+		out.push_back(!std::isnan(r) && r > threshold);
+	return out;
+}
+
+std::vector<double> round_states(const std::vector<std::vector<double>> &by_case)
+{
+	return round_ratios(by_case, middle);
+}
+
+PairedDifference with_states(PairedDifference d, const std::vector<double> &states)
+{
+	double low = 1, high = 1; // this run's own state is among those another run may sit in
+	for (double s : states)
+		if (!std::isnan(s)) {
+			low = std::min(low, s);
+			high = std::max(high, s);
+		}
+	double down = d.ns * (low - 1), up = d.ns * (high - 1);
+	d.low += std::min(down, up);
+	d.high += std::max(down, up);
+	d.state_low = low;
+	d.state_high = high;
+	return d;
 }
 
 std::optional<Levels> split_levels(std::vector<double> v, double min_gap)

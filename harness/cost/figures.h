@@ -54,6 +54,7 @@ Figures figures_of(const std::vector<Sample> &samples);
 struct PairedDifference {
 	double ns = 0, low = 0, high = 0;
 	double median_low = 0, median_high = 0;
+	double state_low = 1, state_high = 1; // the machine's states the band allows for (with_states)
 	int n = 0;
 	bool significant() const { return low > 0 || high < 0; }
 };
@@ -68,6 +69,22 @@ PairedDifference paired_ratio(const std::vector<double> &feature, const std::vec
 // round, and the round is disturbed when the median of those ratios exceeds
 // `threshold`. by_case[c][r]: case c in round r, NaN where not measured.
 std::vector<bool> disturbed_rounds(const std::vector<std::vector<double>> &by_case, double threshold = 1.2);
+
+// The machine's state in each round, seen from all cases together: per case
+// the round's ns/packet over that case's median, and the median of those
+// ratios over the cases (NaN for a round without figures). A whole run sits
+// in a state of the machine that moves every case alike by 1-3 %, invisible
+// between its rounds (README, "Do the figures reproduce?"); how far the state
+// moves from round to round is what a run can see of it.
+std::vector<double> round_states(const std::vector<std::vector<double>> &by_case);
+
+// The band of a cost `c` widened by the states another run may sit in: the
+// cost moves with the state (c * s), and another run is taken to sit in any
+// state this run's rounds passed through (s from the lowest to the highest
+// round state, 1 included). Added to the band's ends, not combined with the
+// rounds' law, which already holds the states' round-to-round part: it is the
+// wider, safer figure.
+PairedDifference with_states(PairedDifference d, const std::vector<double> &states);
 
 // Samples that fall into two separate levels: sorted, the widest gap between
 // neighbours exceeds `min_gap` (in the values' unit) and at least two samples

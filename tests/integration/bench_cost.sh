@@ -13,7 +13,7 @@ require_root
 [ "$(host_xdp_attachments)" -eq 0 ] || fail "an XDP program is left on a host link"
 python3 - "$WORK/b.json" <<'PY' || fail "bench results: $(cat "$WORK/b.log")"
 import json, sys
-d = json.load(open(sys.argv[1]))
+d = dd = json.load(open(sys.argv[1]))
 assert d["schema"] == "xdplab-results/1", d["schema"]
 cases = {c["name"]: c for c in d["benchmarks"]["cases"]}
 assert set(cases) == {"redirect-devmap", "redirect-devmap-prog"}, cases.keys()
@@ -35,5 +35,9 @@ for c in cases.values():
 if release >= (5, 18) and all(c["status"] == "measured" for c in cases.values()):
     d = cases["redirect-devmap-prog"]["cost_over_base"]
     assert d["low"] <= d["ns"] <= d["high"], d
+    # The band holds the rounds' band and the states the rounds passed through.
+    assert d["low"] <= d["rounds_band"][0] <= d["ns"] <= d["rounds_band"][1] <= d["high"], d
+    assert d["states"][0] <= 1 <= d["states"][1], d
+    assert len(dd["benchmarks"]["round_states"]) == 5, dd["benchmarks"]["round_states"]
 PY
 echo "PASS"

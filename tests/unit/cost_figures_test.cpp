@@ -123,6 +123,44 @@ BOOST_AUTO_TEST_CASE(rounds_in_the_slow_state_are_found_by_all_cases_together)
 		   boost::test_tools::per_element());
 }
 
+BOOST_AUTO_TEST_CASE(the_machine_state_per_round_and_the_band_it_adds)
+{
+	double x = std::nan("");
+	// Every case 2 % above its median in round 0 and 1 % below in round 2;
+	// case 2's own jump in round 1 is one case, not the machine's state.
+	std::vector<std::vector<double>> by_case = {{102, 100, 99, 100, 101}, {204, 200, 198, 200, 199},
+						    {51, 80, 49.5, 50, x}};
+	auto states = round_states(by_case);
+	BOOST_REQUIRE(states.size() == 5u);
+	auto tol = boost::test_tools::tolerance(1e-9);
+	BOOST_TEST(states[0] == 1.02, tol);
+	BOOST_TEST(states[1] == 1.0, tol);
+	BOOST_TEST(states[2] == 0.99, tol);
+	BOOST_TEST(round_states({{x, x}, {x, x}})[0] != round_states({{x, x}, {x, x}})[0]); // NaN: no figure
+
+	PairedDifference d;
+	d.ns = 100;
+	d.low = 95;
+	d.high = 104;
+	auto w = with_states(d, states);
+	BOOST_TEST(w.low == 95 - 1.0, tol);  // a run in round 2's state: 1 % less cost
+	BOOST_TEST(w.high == 104 + 2.0, tol); // in round 0's: 2 % more
+	BOOST_TEST(w.ns == 100.0);
+	// A negative cost moves the other way; states all above 1 still keep this run's own.
+	d.ns = -50;
+	d.low = -55;
+	d.high = -45;
+	auto n = with_states(d, {1.04, 1.02, std::nan("")});
+	BOOST_TEST(n.low == -55 - 2.0, tol);
+	BOOST_TEST(n.high == -45.0, tol);
+	BOOST_TEST(n.state_low == 1.0);
+	BOOST_TEST(n.state_high == 1.04, tol);
+	// No states (one case, or none measured): the band of the rounds alone.
+	auto same = with_states(d, {});
+	BOOST_TEST(same.low == -55.0);
+	BOOST_TEST(same.high == -45.0);
+}
+
 BOOST_AUTO_TEST_CASE(split_samples_are_two_levels_not_one_median)
 {
 	auto levels = split_levels({42, 43, 70, 41, 69, 71, 42}, 0.2 * 43);
@@ -171,8 +209,15 @@ BOOST_AUTO_TEST_CASE(benchmarks_section_and_table_rows)
 	// The median's interval is [30, 31]; another run's median may come out a
 	// round's step either side of this one's (31 in one draw of five).
 	BOOST_TEST(cost.at("median_interval") == nlohmann::json::array({30.0, 31.0}));
-	BOOST_TEST(cost.at("low").get<double>() == 29.0);
-	BOOST_TEST(cost.at("high").get<double>() == 31.0);
+	BOOST_TEST(cost.at("rounds_band") == nlohmann::json::array({29.0, 31.0}));
+	// Round 2 has both cases 5-6 % above their medians, round 1 about 3 %
+	// below: another run sitting in those states moves the 30 ns with them.
+	auto tol = boost::test_tools::tolerance(1e-3);
+	BOOST_TEST(cost.at("states")[0].get<double>() == (155.0 / 160 + 185.0 / 190) / 2, tol);
+	BOOST_TEST(cost.at("states")[1].get<double>() == (170.0 / 160 + 200.0 / 190) / 2, tol);
+	BOOST_TEST(cost.at("low").get<double>() == 29.0 + 30 * ((155.0 / 160 + 185.0 / 190) / 2 - 1), tol);
+	BOOST_TEST(cost.at("high").get<double>() == 31.0 + 30 * ((170.0 / 160 + 200.0 / 190) / 2 - 1), tol);
+	BOOST_TEST(j.at("round_states").size() == 5u);
 	BOOST_TEST(cost.at("pairs").get<int>() == 5);
 	BOOST_TEST(j["cases"][2].at("status") == "error");
 	BOOST_TEST(!j["cases"][2].contains("ns_per_packet")); // an error has no figure
@@ -180,7 +225,7 @@ BOOST_AUTO_TEST_CASE(benchmarks_section_and_table_rows)
 	std::ostringstream table;
 	print_bench_table(table, j);
 	BOOST_TEST(table.str().find("redirect-devmap-prog") != std::string::npos);
-	BOOST_TEST(table.str().find("+30.0 ns over redirect-devmap [+29.0, +31.0], 5 pairs") != std::string::npos,
+	BOOST_TEST(table.str().find("+30.0 ns over redirect-devmap [+28.1, +32.7], 5 pairs") != std::string::npos,
 		   table.str());
 
 	// Samples in two levels: reported as both, not as one median.
