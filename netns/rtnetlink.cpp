@@ -168,6 +168,7 @@ LinkState link_state(const std::string &ns, int ifindex)
 			switch (mnl_attr_get_type(a)) {
 			case IFLA_MTU: st.mtu = static_cast<int>(mnl_attr_get_u32(a)); break;
 			case IFLA_MAX_MTU: st.max_mtu = static_cast<int>(mnl_attr_get_u32(a)); break;
+			case IFLA_OPERSTATE: st.operstate = mnl_attr_get_u8(a); break;
 			case IFLA_STATS64: {
 				rtnl_link_stats64 v{};
 				std::memcpy(&v, mnl_attr_get_payload(a),

@@ -42,6 +42,7 @@ void set_mtu(const std::string &ns, int ifindex, int mtu);
 // and the 64-bit counters.
 struct LinkState {
 	int mtu = 0, max_mtu = 0;
+	int operstate = -1; // IFLA_OPERSTATE: IF_OPER_UP once the kernel's linkwatch saw the carrier
 	std::map<std::string, unsigned long long> stats; // rx_packets, tx_packets, rx_dropped, ...
 };
 LinkState link_state(const std::string &ns, int ifindex);

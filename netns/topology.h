@@ -119,6 +119,7 @@ private:
 	void write_sysctl(const Sysctl &s) const;
 	// Runs one namespace line in-process; false for a shape it does not know.
 	bool execute(const std::string &ns, const Line &line) const;
+	void wait_until_links_run() const;
 	int ifindex_named(const std::string &ns, const std::string &link) const;
 
 	std::string run_id_, scope_;

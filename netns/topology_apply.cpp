@@ -8,9 +8,13 @@
 #include "netns_scope.h"
 #include "rtnetlink.h"
 
+#include <linux/if.h>
+
+#include <chrono>
 #include <cstring>
 #include <initializer_list>
 #include <stdexcept>
+#include <thread>
 
 namespace xdplab {
 
@@ -81,6 +85,30 @@ bool Topology::execute(const std::string &ns, const Line &l) const
 	return true;
 }
 
+void Topology::wait_until_links_run() const
+{
+	// A veth end whose carrier came on still transmits into the noop qdisc
+	// until the kernel's linkwatch work activates its queues: linkwatch_do_dev
+	// sets operstate UP (rfc2863_policy) and then calls dev_activate. A frame
+	// sent before that is dropped at __dev_queue_xmit (QDISC_DROP), which a
+	// busy machine once turned into a "deviates" (10 frames, none past r_in).
+	// Operstate UP on every end is the kernel's word that the work ran.
+	using clock = std::chrono::steady_clock;
+	const auto deadline = clock::now() + std::chrono::seconds(10); // a TCG guest's linkwatch is slow, not stuck
+	for (const auto &[a, b] : veths_)
+		for (const Link *l : {&a, &b})
+			for (int state = -1;;) {
+				state = rtnl::link_state(l->ns, l->ifindex).operstate;
+				if (state == IF_OPER_UP)
+					break;
+				if (clock::now() > deadline)
+					throw std::runtime_error("topology: " + l->name + " in " + l->ns +
+								 " did not come up within 10 s (operstate " +
+								 std::to_string(state) + ")");
+				std::this_thread::sleep_for(std::chrono::milliseconds(1));
+			}
+}
+
 void Topology::apply()
 {
 	if (applied_)
@@ -129,6 +157,7 @@ void Topology::apply()
 		if (r.exit_code != 0)
 			throw CommandError(shell_join(argv), r);
 	}
+	wait_until_links_run();
 }
 
 } // namespace xdplab
