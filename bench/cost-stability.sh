@@ -26,12 +26,15 @@ if [ "${1:-}" = "--read" ]; then keep=$2; read_only=1; set -- "$(ls "$keep"/run*
 runs=${1:-5}
 shift || true
 [ -n "$read_only" ] || [ -x "$bin" ] || { echo "build first: ./run.sh --list" >&2; exit 3; }
+source "$here/harness/mounts.sh"
 if [ -n "$keep" ]; then
   mkdir -p "$keep"; work=$keep
+  trap unmount_all EXIT
 else
   work=$(mktemp -d /tmp/xdplab-cost-stability.XXXXXX)
-  trap 'rm -rf "$work"' EXIT
+  trap 'rm -rf "$work"; unmount_all' EXIT
 fi
+[ -n "$read_only" ] || mount_all
 
 analyse() { python3 -c "$analysis" "$work" "$@"; }
 read -r -d '' analysis <<'EOF' || true
@@ -145,8 +148,10 @@ if ratios:
     r = [x for x, _ in ratios]
     m = median(r)
     spread = max(abs(x - m) / m for x in r)
+    missing = total - len(ratios)
     print(f"\nxdp-bench anchor, xdplab / xdp-bench ns per packet: median {m:.3f}, range {min(r):.3f} .. {max(r):.3f} "
-          f"({spread * 100:.1f} % from the median; target 5 %: {'met' if spread <= 0.05 else 'NOT MET'}); bands per run: "
+          f"({spread * 100:.1f} % from the median; target 5 %: {'met' if spread <= 0.05 and not missing else 'NOT MET'}"
+          f"{f', {missing} run(s) without a ratio' if missing else ''}); bands per run: "
           + ", ".join(f"[{b[0]:.3f}, {b[1]:.3f}]" for _, b in ratios))
 else:
     print("\nxdp-bench anchor: not measured (see the runs' output)")
@@ -160,9 +165,16 @@ taken=0
 if [ -n "$read_only" ]; then taken=$runs; fi
 while [ -z "$read_only" ]; do
   i=$((taken + 1))
-  "$bin" bench --against xdp-bench --json "$work/run$i.json" "$@" >"$work/run$i.out" 2>"$work/run$i.err" || {
-    echo "run $i failed:"; tail -5 "$work/run$i.err"; exit 2; }
-  echo "run $i: $(tail -2 "$work/run$i.out" | head -1)"
+  rc=0
+  "$bin" bench --against xdp-bench --json "$work/run$i.json" "$@" >"$work/run$i.out" 2>"$work/run$i.err" || rc=$?
+  # Exit 2 with results: a case or the anchor in error (frames that did not
+  # reach the sink); the run stays, its errors printed, its figures counted
+  # as missing. Anything else stops here.
+  if [ "$rc" -ne 0 ] && { [ "$rc" -ne 2 ] || [ ! -s "$work/run$i.json" ]; }; then
+    echo "run $i failed:"; tail -5 "$work/run$i.err"; exit 2
+  fi
+  echo "run $i: $(grep '^cpu time' "$work/run$i.out" | tail -1)"
+  grep -E '^(anchor )?[a-z0-9-]+: error' "$work/run$i.out" | sed 's/^/  error: /' || true
   taken=$i
   [ "$taken" -ge "$runs" ] || continue
   [ "$(analyse "$taken" count)" -lt "$runs" ] && [ "$taken" -lt $((2 * runs)) ] || break

@@ -105,14 +105,8 @@ std::vector<CaseOutcome> run_rounds(const std::string &run_id, uint32_t run_tag,
 	}
 	// Figures from the rounds the machine was in its fast state; a disturbed
 	// round is kept in the results, marked, and left out of every figure.
-	std::vector<std::vector<double>> by_case;
-	for (const auto &o : outcomes) {
-		by_case.emplace_back(static_cast<size_t>(rounds), std::nan(""));
-		if (o.status == "measured")
-			for (const auto &s : o.samples)
-				by_case.back()[static_cast<size_t>(s.round)] = ns_per_packet(s);
-	}
-	std::vector<bool> disturbed = disturbed_rounds(by_case);
+	std::vector<bool> disturbed = disturbed_rounds(rounds_by_case(outcomes, false));
+	disturbed.resize(static_cast<size_t>(rounds), false);
 	for (auto &o : outcomes) {
 		if (o.status != "measured")
 			continue;

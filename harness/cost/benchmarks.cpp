@@ -76,9 +76,9 @@ json paired_cost(const std::vector<Sample> &feature, const std::vector<Sample> &
 	return out;
 }
 
-// The machine's state per round (round_states) from every measured case's
-// undisturbed rounds.
-std::vector<double> states_of(const std::vector<CaseOutcome> &outcomes)
+} // namespace
+
+std::vector<std::vector<double>> rounds_by_case(const std::vector<CaseOutcome> &outcomes, bool undisturbed_only)
 {
 	size_t rounds = 0;
 	for (const auto &o : outcomes)
@@ -86,17 +86,14 @@ std::vector<double> states_of(const std::vector<CaseOutcome> &outcomes)
 			rounds = std::max(rounds, static_cast<size_t>(s.round + 1));
 	std::vector<std::vector<double>> by_case;
 	for (const auto &o : outcomes) {
-		if (!o.figures)
-			continue;
 		by_case.emplace_back(rounds, std::nan(""));
-		for (const auto &s : o.samples)
-			if (!s.disturbed && s.round >= 0)
-				by_case.back()[static_cast<size_t>(s.round)] = ns_per_packet(s);
+		if (o.status == "measured")
+			for (const auto &s : o.samples)
+				if (s.round >= 0 && !(undisturbed_only && s.disturbed))
+					by_case.back()[static_cast<size_t>(s.round)] = ns_per_packet(s);
 	}
-	return round_states(by_case);
+	return by_case;
 }
-
-} // namespace
 
 json benchmarks_json(const std::vector<CaseOutcome> &outcomes, const std::string &cpu_accounting)
 {
@@ -104,7 +101,7 @@ json benchmarks_json(const std::vector<CaseOutcome> &outcomes, const std::string
 	for (const auto &o : outcomes)
 		if (o.figures)
 			measured[o.c.name] = &o;
-	std::vector<double> states = states_of(outcomes);
+	std::vector<double> states = round_states(rounds_by_case(outcomes, true));
 	json cases = json::array();
 	for (const auto &o : outcomes) {
 		json c = {{"name", o.c.name},

@@ -14,6 +14,12 @@ namespace xdplab::cost {
 
 struct CaseOutcome;
 
+// Per case (in the outcomes' order) and per round, the case's ns/packet:
+// NaN where the case was not measured, has no sample of that round, or the
+// round was disturbed and `undisturbed_only` asks to leave those out. What
+// disturbed_rounds and round_states read.
+std::vector<std::vector<double>> rounds_by_case(const std::vector<CaseOutcome> &outcomes, bool undisturbed_only);
+
 // Every case with its figures, samples and sink; for a case whose base case
 // was measured too, "cost_over_base": the feature's ns/packet and noise band.
 nlohmann::json benchmarks_json(const std::vector<CaseOutcome> &outcomes, const std::string &cpu_accounting);
