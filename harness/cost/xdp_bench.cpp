@@ -145,7 +145,7 @@ Sample measure_side(CostTopology &topo, uint32_t run_tag, int cpu, const Interru
 	}
 	uint64_t delivered = 0;
 	int cpus = libbpf_num_possible_cpus();
-	for (int waited = 0; waited < 100 && delivered < r.injected; ++waited) {
+	for (int waited = 0; waited < 1000 && delivered < r.injected; ++waited) { // up to 2 s, as the cases (runner.cpp)
 		std::vector<uint64_t> per_cpu(static_cast<size_t>(cpus));
 		uint32_t zero = 0;
 		delivered = 0;
