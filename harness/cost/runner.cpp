@@ -51,20 +51,26 @@ unsigned slot_of(const std::string &role)
 	return (role[0] == 'o' ? 2 : 3) + 2 * i;
 }
 
-uint64_t sum_sink_frames(int map_fd)
+} // namespace
+
+uint64_t wait_for_sinks(int sink_frames_fd, uint64_t expected)
 {
 	int cpus = libbpf_num_possible_cpus();
 	std::vector<uint64_t> per_cpu(static_cast<size_t>(cpus > 0 ? cpus : 1));
-	uint32_t zero = 0;
-	if (bpf_map_lookup_elem(map_fd, &zero, per_cpu.data()))
-		throw std::system_error(errno, std::generic_category(), "reading the sink counter");
 	uint64_t total = 0;
-	for (auto v : per_cpu)
-		total += v;
+	for (int waited = 0; waited < 1000; ++waited) {
+		uint32_t zero = 0;
+		if (bpf_map_lookup_elem(sink_frames_fd, &zero, per_cpu.data()))
+			throw std::system_error(errno, std::generic_category(), "reading the sink counter");
+		total = 0;
+		for (auto v : per_cpu)
+			total += v;
+		if (total >= expected)
+			break;
+		std::this_thread::sleep_for(std::chrono::milliseconds(2));
+	}
 	return total;
 }
-
-} // namespace
 
 CostTopology::CostTopology(const std::string &run_id, uint32_t run_tag)
 	: topo_(std::make_unique<Topology>(run_id, "cost-")), run_id_(run_id), run_tag_(run_tag)
@@ -167,15 +173,7 @@ CaseOutcome CostRunner::run(const CostCase &c, uint32_t case_id)
 	// on its way for a moment.
 	int copies = c.verdict == Verdict::Drop ? 0 : c.verdict == Verdict::Tx ? 1 : c.ports;
 	out.expected_delivered = r.injected * static_cast<uint64_t>(copies);
-	int counter_fd = bpf_map__fd(obj->maps.sink_frames);
-	// Up to 2 s: when the machine is in its slow state the peer's NAPI may run
-	// late in the other CPU's ksoftirqd; frames still on their way are not lost.
-	for (int waited = 0; waited < 1000; ++waited) {
-		out.delivered = sum_sink_frames(counter_fd);
-		if (out.delivered >= out.expected_delivered)
-			break;
-		std::this_thread::sleep_for(std::chrono::milliseconds(2));
-	}
+	out.delivered = wait_for_sinks(bpf_map__fd(obj->maps.sink_frames), out.expected_delivered);
 
 	for (auto &a : attached)
 		if (auto problem = a->detach())

@@ -49,6 +49,12 @@ private:
 	uint32_t run_tag_;
 };
 
+// The tagged frames the sinks counted (the per-CPU sink_frames map), read
+// until `expected` or for up to 2 s: when the machine is in its slow state the
+// peers' NAPI may run late in the other CPU's ksoftirqd, and frames still on
+// their way are not lost. Throws when the map cannot be read.
+uint64_t wait_for_sinks(int sink_frames_fd, uint64_t expected);
+
 struct CostRunOptions {
 	int repetitions = 7;
 	int cpu = -1; // where the injecting thread is pinned

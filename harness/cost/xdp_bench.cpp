@@ -143,17 +143,7 @@ Sample measure_side(CostTopology &topo, uint32_t run_tag, int cpu, const Interru
 		remove_program();
 		throw;
 	}
-	uint64_t delivered = 0;
-	int cpus = libbpf_num_possible_cpus();
-	for (int waited = 0; waited < 1000 && delivered < r.injected; ++waited) { // up to 2 s, as the cases (runner.cpp)
-		std::vector<uint64_t> per_cpu(static_cast<size_t>(cpus));
-		uint32_t zero = 0;
-		delivered = 0;
-		if (bpf_map_lookup_elem(bpf_map__fd(obj->maps.sink_frames), &zero, per_cpu.data()) == 0)
-			for (auto v : per_cpu)
-				delivered += v;
-		std::this_thread::sleep_for(std::chrono::milliseconds(2));
-	}
+	uint64_t delivered = wait_for_sinks(bpf_map__fd(obj->maps.sink_frames), r.injected);
 	remove_program();
 	if (auto problem = sink->detach())
 		throw std::runtime_error("detaching the sink: " + *problem);
